@@ -1,0 +1,1 @@
+"""The shipped scenario files, installed as package data (``sim.scenarios``)."""

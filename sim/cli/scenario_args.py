@@ -1,0 +1,45 @@
+"""Command-line arguments shared by the commands that take a scenario."""
+
+from __future__ import annotations
+
+import argparse
+from importlib.resources import as_file, files
+from pathlib import Path
+
+from sim.scenario.loader import ScenarioError, load_scenario
+from sim.scenario.schema import Scenario
+
+DEFAULT_SCENARIO = "deir_ez_zor_2016"
+
+
+def add_scenario_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("scenario", nargs="?", default=DEFAULT_SCENARIO,
+                        help="scenario file, or the name of a shipped scenario "
+                             f"(default: the embedded {DEFAULT_SCENARIO} replay)")
+    parser.add_argument("--seed", type=int, default=None, help="root seed (default: the file's seed)")
+    parser.add_argument("--set", dest="overrides", action="append", default=[], metavar="PATH=VALUE",
+                        help="override a value by dotted path, e.g. --set caller.policy=pass_to_duty_officer")
+
+
+def resolve_scenario_path(name: str) -> Path:
+    """A file path as given, else a shipped scenario of that name."""
+    path = Path(name)
+    if path.exists() or path.suffix in (".yaml", ".yml") and path.parent != Path("."):
+        return path
+    shipped = files("sim.scenarios") / f"{path.stem}.yaml"
+    if shipped.is_file():
+        with as_file(shipped) as real:
+            return Path(real)
+    return path
+
+
+def load_from_args(args: argparse.Namespace) -> tuple[Path, Scenario]:
+    path = resolve_scenario_path(args.scenario)
+    scenario = load_scenario(path, args.overrides)
+    if args.seed is not None and args.seed < 0:
+        raise ScenarioError([f"--seed: expected a non-negative integer, got {args.seed}"])
+    return path, scenario
+
+
+def seed_of(args: argparse.Namespace, scenario: Scenario) -> int:
+    return scenario.seed if args.seed is None else args.seed

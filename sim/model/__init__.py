@@ -1,0 +1,1 @@
+"""SimPy processes and resources of the hotline, the strike and the callers."""

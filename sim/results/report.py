@@ -1,0 +1,94 @@
+"""The figures of one replay, as a table a person reads and a JSON a program reads.
+
+Moments are shown on the scenario's clock ("16:52:33") when it has a clock
+origin, and as minutes after the start otherwise; durations in minutes.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Optional
+
+from sim.scenario.units import format_clock
+
+MOMENTS = ("first_call", "message_through", "abort_order", "strike_stop", "counterfactual_stop")
+
+# (outcome key, label, kind) in the order the table shows them.
+STRIKE_ROWS = (
+    ("first_call", "first call to stop the strike", "moment"),
+    ("message_through", "message through to someone who can act", "moment"),
+    ("time_to_message", "time from first call to the POC (message through)", "minutes"),
+    ("hold_time", "time on hold", "minutes"),
+    ("attempts", "call attempts", "count"),
+    ("abort_order", "abort order given", "moment"),
+    ("strike_stop", "abort reaches the aircraft", "moment"),
+    ("releases_total", "releases in all", "count"),
+    ("releases_before_message", "releases between first call and message through", "count"),
+    ("killed_total", "killed in all", "people"),
+    ("wounded_total", "wounded in all", "people"),
+    ("counterfactual_stop", "stop had the first call been acted on at once", "moment"),
+    ("releases_due_to_delay", "releases due to delay", "count"),
+    ("killed_due_to_delay", "killed due to delay", "people"),
+    ("wounded_due_to_delay", "wounded due to delay", "people"),
+    ("notice_caught", "pre-strike check caught the conflict", "flag"),
+)
+QUEUE_ROWS = (
+    ("calls", "calls measured", "count"),
+    ("p_wait", "P(wait > 0)", "probability"),
+    ("mean_wait", "mean wait", "minutes"),
+    ("p_abandon", "P(abandon)", "probability"),
+    ("utilisation", "utilisation of the POCs", "probability"),
+)
+
+
+def rounded(outcomes: dict[str, float], digits: int = 6) -> dict[str, Optional[float]]:
+    """JSON-safe figures: NaN becomes null, floats lose float noise."""
+    return {k: (None if math.isnan(v) else round(v, digits)) for k, v in outcomes.items()}
+
+
+def clock_times(outcomes: dict[str, float], origin: Optional[float]) -> dict[str, str]:
+    if origin is None:
+        return {}
+    return {k: format_clock(origin + outcomes[k]) for k in MOMENTS
+            if k in outcomes and not math.isnan(outcomes[k])}
+
+
+def format_value(value: float, kind: str, origin: Optional[float]) -> str:
+    if math.isnan(value):
+        return "-"
+    if kind == "moment":
+        return format_clock(origin + value) if origin is not None else f"{value:.2f} min after start"
+    if kind == "minutes":
+        return f"{value:.2f} min"
+    if kind == "count":
+        return f"{value:.0f}"
+    if kind == "flag":
+        return "yes" if value else "no"
+    if kind == "probability":
+        return f"{value:.4f}"
+    return f"{value:.1f}"
+
+
+def summary_table(outcomes: dict[str, float], origin: Optional[float]) -> str:
+    rows = STRIKE_ROWS if "releases_total" in outcomes else QUEUE_ROWS
+    lines = [(label, format_value(outcomes[key], kind, origin)) for key, label, kind in rows
+             if key in outcomes]
+    lines += [(f"P(wait > {key.removeprefix('p_wait_gt_')} min)", f"{value:.4f}")
+              for key, value in outcomes.items() if key.startswith("p_wait_gt_")]
+    width = max(len(label) for label, _ in lines)
+    return "\n".join(f"  {label:<{width}}  {value}" for label, value in lines)
+
+
+def summary_document(scenario_name: str, source: str, seed: int, outcomes: dict[str, float],
+                     origin: Optional[float], overrides: list[str]) -> dict[str, Any]:
+    from sim import __version__
+
+    return {
+        "scenario": scenario_name,
+        "source": source,
+        "seed": seed,
+        "overrides": overrides,
+        "code_version": __version__,
+        "outcomes": rounded(outcomes),
+        "clock": clock_times(outcomes, origin),
+    }

@@ -1,0 +1,1 @@
+"""Replications of a scenario and their statistics."""

@@ -1,0 +1,213 @@
+"""Inline probability distributions for every uncertain quantity in a scenario.
+
+A scenario never names a random number generator. It writes each uncertain
+quantity where it is used, as a bare number when it is known::
+
+    abort_latency: "4 min"
+
+or as a distribution when it is not::
+
+    detection_delay: {dist: lognormal, mean: "30 min", sd: "8 min"}
+
+The model draws from these with the ``numpy.random.Generator`` stream of the
+random source that owns the quantity (see ``sim.model.streams``), so the same
+seed gives the same draws. Durations may carry units in every parameter;
+plain quantities (kilometres, people) are numbers.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated, Any, Literal, Union
+
+import numpy as np
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+from sim.scenario.units import parse_duration
+
+_PARAMS = ("value", "mean", "sd", "low", "mode", "high", "shape", "scale", "values")
+
+
+class _Dist(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    def sample(self, rng: np.random.Generator) -> float:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    @property
+    def is_fixed(self) -> bool:
+        return False
+
+
+class Fixed(_Dist):
+    """A known value: written in the file as a bare number or duration."""
+
+    dist: Literal["fixed"] = "fixed"
+    value: float
+
+    def sample(self, rng: np.random.Generator) -> float:
+        return self.value
+
+    @property
+    def is_fixed(self) -> bool:
+        return True
+
+    @property
+    def mean_value(self) -> float:
+        return self.value
+
+
+class Exponential(_Dist):
+    dist: Literal["exponential"]
+    mean: float = Field(gt=0)
+
+    def sample(self, rng: np.random.Generator) -> float:
+        return float(rng.exponential(self.mean))
+
+    @property
+    def mean_value(self) -> float:
+        return self.mean
+
+
+class Lognormal(_Dist):
+    """Parameterised by the mean and standard deviation of the value itself."""
+
+    dist: Literal["lognormal"]
+    mean: float = Field(gt=0)
+    sd: float = Field(ge=0)
+
+    def sample(self, rng: np.random.Generator) -> float:
+        sigma2 = math.log1p((self.sd / self.mean) ** 2)
+        return float(rng.lognormal(math.log(self.mean) - sigma2 / 2, math.sqrt(sigma2)))
+
+    @property
+    def mean_value(self) -> float:
+        return self.mean
+
+
+class Uniform(_Dist):
+    dist: Literal["uniform"]
+    low: float
+    high: float
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "Uniform":
+        if self.high < self.low:
+            raise ValueError(f"uniform needs low <= high, got low={self.low}, high={self.high}")
+        return self
+
+    def sample(self, rng: np.random.Generator) -> float:
+        return float(rng.uniform(self.low, self.high))
+
+    @property
+    def mean_value(self) -> float:
+        return (self.low + self.high) / 2
+
+
+class Triangular(_Dist):
+    dist: Literal["triangular"]
+    low: float
+    mode: float
+    high: float
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "Triangular":
+        if not (self.low <= self.mode <= self.high) or self.low == self.high:
+            raise ValueError(
+                f"triangular needs low <= mode <= high and low < high, "
+                f"got low={self.low}, mode={self.mode}, high={self.high}"
+            )
+        return self
+
+    def sample(self, rng: np.random.Generator) -> float:
+        return float(rng.triangular(self.low, self.mode, self.high))
+
+    @property
+    def mean_value(self) -> float:
+        return (self.low + self.mode + self.high) / 3
+
+
+class Gamma(_Dist):
+    dist: Literal["gamma"]
+    shape: float = Field(gt=0)
+    scale: float = Field(gt=0)
+
+    def sample(self, rng: np.random.Generator) -> float:
+        return float(rng.gamma(self.shape, self.scale))
+
+    @property
+    def mean_value(self) -> float:
+        return self.shape * self.scale
+
+
+class Weibull(_Dist):
+    dist: Literal["weibull"]
+    shape: float = Field(gt=0)
+    scale: float = Field(gt=0)
+
+    def sample(self, rng: np.random.Generator) -> float:
+        return float(self.scale * rng.weibull(self.shape))
+
+    @property
+    def mean_value(self) -> float:
+        return self.scale * math.gamma(1 + 1 / self.shape)
+
+
+class Empirical(_Dist):
+    """Observed values, each drawn with equal probability."""
+
+    dist: Literal["empirical"]
+    values: list[float] = Field(min_length=1)
+
+    def sample(self, rng: np.random.Generator) -> float:
+        return float(self.values[int(rng.integers(len(self.values)))])
+
+    @property
+    def mean_value(self) -> float:
+        return sum(self.values) / len(self.values)
+
+
+_Any = Annotated[
+    Union[Fixed, Exponential, Lognormal, Uniform, Triangular, Gamma, Weibull, Empirical],
+    Field(discriminator="dist"),
+]
+
+
+def _coerce(with_units: bool):
+    """Turn shorthand (a bare number or duration) into a ``fixed`` mapping."""
+
+    def convert_scalar(value: Any) -> Any:
+        if with_units and isinstance(value, str):
+            return parse_duration(value)
+        return value
+
+    def coerce(value: Any) -> Any:
+        if isinstance(value, dict):
+            if "dist" not in value:
+                raise ValueError(
+                    "a distribution mapping needs 'dist' (one of fixed, exponential, lognormal, "
+                    "uniform, triangular, gamma, weibull, empirical)"
+                )
+            out = dict(value)
+            for key in _PARAMS:
+                if key in out:
+                    if isinstance(out[key], list):
+                        out[key] = [convert_scalar(v) for v in out[key]]
+                    else:
+                        out[key] = convert_scalar(out[key])
+            return out
+        if isinstance(value, bool) or value is None:
+            raise ValueError(f"expected a number or a distribution, got {value!r}")
+        return {"dist": "fixed", "value": convert_scalar(value)}
+
+    return coerce
+
+
+Distribution = Annotated[_Any, BeforeValidator(_coerce(with_units=False))]
+"""A plain quantity (km, people, probability-free counts): number or distribution."""
+
+DurationDistribution = Annotated[_Any, BeforeValidator(_coerce(with_units=True))]
+"""A duration in minutes: number, ``"90 s"``-style string, or distribution."""
+
+DISTRIBUTION_NAMES = ("fixed", "exponential", "lognormal", "uniform", "triangular",
+                      "gamma", "weibull", "empirical")

@@ -1,0 +1,63 @@
+"""Durations and clock times as people write them in scenario files.
+
+The model counts time in minutes from the scenario's clock origin. A file may
+say ``27`` (minutes), ``"90 s"``, ``"27 min"`` or ``"1.5 h"`` for a duration,
+and ``"16:25"`` or ``"16:52:33"`` for a moment on the clock: with a clock
+origin of ``"15:00"``, ``"16:25"`` is minute 85.
+"""
+
+from __future__ import annotations
+
+import re
+
+_UNIT_MINUTES = {
+    "s": 1 / 60, "sec": 1 / 60, "second": 1 / 60, "seconds": 1 / 60,
+    "min": 1.0, "mins": 1.0, "minute": 1.0, "minutes": 1.0,
+    "h": 60.0, "hr": 60.0, "hour": 60.0, "hours": 60.0,
+    "d": 1440.0, "day": 1440.0, "days": 1440.0,
+}
+_DURATION = re.compile(r"^\s*([-+]?\d+(?:\.\d*)?(?:[eE][-+]?\d+)?)\s*([a-zA-Z]+)?\s*$")
+_CLOCK = re.compile(r"^\s*(\d{1,2}):(\d{2})(?::(\d{2}(?:\.\d*)?))?\s*$")
+
+
+def parse_duration(value: object) -> float:
+    """Minutes from a number (already minutes) or a string such as ``"90 s"``."""
+    if isinstance(value, bool):
+        raise ValueError(f"expected a duration such as 27 or \"27 min\", got {value!r}")
+    if isinstance(value, (int, float)):
+        return float(value)
+    if isinstance(value, str):
+        match = _DURATION.match(value)
+        if match:
+            number, unit = match.groups()
+            if unit is None:
+                return float(number)
+            factor = _UNIT_MINUTES.get(unit.lower())
+            if factor is not None:
+                return float(number) * factor
+            raise ValueError(f"unknown time unit {unit!r} in {value!r}; use s, min, h or d")
+    raise ValueError(f"expected a duration such as 27, \"90 s\" or \"1.5 h\", got {value!r}")
+
+
+def parse_clock(value: object) -> float:
+    """Minutes after midnight from ``"HH:MM"`` or ``"HH:MM:SS"``."""
+    if isinstance(value, str):
+        match = _CLOCK.match(value)
+        if match:
+            hours, minutes, seconds = match.groups()
+            h, m, s = int(hours), int(minutes), float(seconds or 0)
+            if h < 24 and m < 60 and s < 60:
+                return round(h * 60.0 + m + s / 60.0, 9)
+    raise ValueError(f"expected a clock time such as \"16:25\", got {value!r}")
+
+
+def is_clock(value: object) -> bool:
+    return isinstance(value, str) and _CLOCK.match(value) is not None
+
+
+def format_clock(minutes_after_midnight: float) -> str:
+    """``1012.55`` -> ``"16:52:33"``; wraps past midnight."""
+    total_seconds = round(minutes_after_midnight * 60.0) % (24 * 3600)
+    h, rest = divmod(total_seconds, 3600)
+    m, s = divmod(rest, 60)
+    return f"{h:02d}:{m:02d}:{s:02d}"
