@@ -21,7 +21,14 @@ import math
 from typing import Annotated, Any, Literal, Union
 
 import numpy as np
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    create_model,
+    model_validator,
+)
 
 from sim.scenario.units import parse_duration
 
@@ -203,10 +210,44 @@ def _coerce(with_units: bool):
     return coerce
 
 
-Distribution = Annotated[_Any, BeforeValidator(_coerce(with_units=False))]
+_MODELS = (Fixed, Exponential, Lognormal, Uniform, Triangular, Gamma, Weibull, Empirical)
+
+
+def _as_written(model: type[_Dist], with_units: bool) -> type[BaseModel]:
+    """The mapping as a file writes it, for the JSON Schema only.
+
+    It differs from the model in two ways: ``dist`` is required (the shorthand
+    for ``fixed`` is a bare value), and in a duration every parameter may be
+    a string with a unit, ``{dist: exponential, mean: "10 min"}``.
+    """
+    fields: dict[str, Any] = {}
+    for name, info in model.model_fields.items():
+        if name == "dist":
+            fields[name] = (info.annotation, ...)
+            continue
+        if name == "values":
+            item: Any = float | str if with_units else float
+            annotation: Any = Annotated[(list[item], *info.metadata)]
+        else:
+            number: Any = Annotated[(float, *info.metadata)] if info.metadata else float
+            annotation = number | str if with_units else number
+        fields[name] = (annotation, ...)
+    suffix = "Duration" if with_units else "Quantity"
+    return create_model(f"{model.__name__}{suffix}", __config__=ConfigDict(extra="forbid"),
+                        __doc__=model.__doc__, **fields)
+
+
+def _written_union(with_units: bool) -> Any:
+    members = tuple(_as_written(model, with_units) for model in _MODELS)
+    return Annotated[Union[members], Field(discriminator="dist")]  # noqa: UP007 - a union of a tuple
+
+
+Distribution = Annotated[_Any, BeforeValidator(
+    _coerce(with_units=False), json_schema_input_type=float | _written_union(with_units=False))]
 """A plain quantity (km, people, probability-free counts): number or distribution."""
 
-DurationDistribution = Annotated[_Any, BeforeValidator(_coerce(with_units=True))]
+DurationDistribution = Annotated[_Any, BeforeValidator(
+    _coerce(with_units=True), json_schema_input_type=float | str | _written_union(with_units=True))]
 """A duration in minutes: number, ``"90 s"``-style string, or distribution."""
 
 DISTRIBUTION_NAMES = ("fixed", "exponential", "lognormal", "uniform", "triangular",

@@ -42,14 +42,22 @@ from pydantic import (
 from sim.scenario.distributions import Distribution, DurationDistribution
 from sim.scenario.units import is_clock, parse_clock, parse_duration
 
-Duration = Annotated[float, BeforeValidator(parse_duration), Field(ge=0)]
+_NonNegative = Annotated[float, Field(ge=0)]
+
+# ``json_schema_input_type`` makes the JSON Schema describe what a file may
+# write (``"90 s"``, ``"16:25"``), not the minutes the validator makes of it.
+Duration = Annotated[float, Field(ge=0), BeforeValidator(
+    parse_duration, json_schema_input_type=_NonNegative | str)]
 """A non-negative number of minutes; strings with units are accepted."""
 
 
 def _to_minutes_from_origin(value: Any, info: ValidationInfo) -> Any:
     """A clock time becomes minutes after the scenario's clock origin."""
     if is_clock(value):
-        origin = (info.context or {}).get("clock_origin")
+        context = info.context or {}
+        origin = context.get("clock_origin")
+        if origin is None and context.get("clock_origin_given"):
+            raise ValueError(f"clock time {value!r} cannot be placed: clock_origin is not a clock time")
         if origin is None:
             raise ValueError(f"clock time {value!r} needs a clock_origin at the top of the file")
         minutes = parse_clock(value) - origin
@@ -57,7 +65,8 @@ def _to_minutes_from_origin(value: Any, info: ValidationInfo) -> Any:
     return parse_duration(value)
 
 
-Time = Annotated[float, BeforeValidator(_to_minutes_from_origin), Field(ge=0)]
+Time = Annotated[float, Field(ge=0), BeforeValidator(
+    _to_minutes_from_origin, json_schema_input_type=_NonNegative | str)]
 """Minutes after the clock origin: ``"16:25"`` or a duration such as ``"85 min"``."""
 
 
@@ -237,6 +246,7 @@ class Report(_Section):
 class Scenario(_Section):
     name: str
     description: str = ""
+    extends: Optional[str] = None  # resolved by the loader: this file laid over that one
     clock_origin: Optional[str] = None
     seed: int = Field(default=0, ge=0)
     horizon: Duration = 24 * 60.0
@@ -277,7 +287,10 @@ class Scenario(_Section):
     @classmethod
     def from_data(cls, data: Any) -> "Scenario":
         """Validate parsed YAML; clock times resolve against its ``clock_origin``."""
-        origin = None
-        if isinstance(data, dict) and isinstance(data.get("clock_origin"), str) and is_clock(data["clock_origin"]):
-            origin = parse_clock(data["clock_origin"])
-        return cls.model_validate(data, context={"clock_origin": origin})
+        origin, given = None, isinstance(data, dict) and data.get("clock_origin") is not None
+        if given and isinstance(data["clock_origin"], str) and is_clock(data["clock_origin"]):
+            try:
+                origin = parse_clock(data["clock_origin"])
+            except ValueError:  # "25:00": reported on clock_origin itself
+                pass
+        return cls.model_validate(data, context={"clock_origin": origin, "clock_origin_given": given})

@@ -1,0 +1,281 @@
+"""The replay as one picture: who was doing what while the bombs fell.
+
+The story of Deir ez-Zor is a race between two clocks: the strike's releases
+and the call that could stop them. So the plot is a Gantt chart on one time
+axis, one row per party, top to bottom in the order the harm propagates:
+the strike, the caller, the POCs (away, the reason for the wait), the duty
+officer, the pre-strike notice. Bars are states that last (the strike window,
+a call on hold, a POC away); markers are instants (a release, the message
+getting through). What the delay cost is shown twice: releases after the
+counterfactual stop ("had the first call been acted on at once") are red,
+and the span from first call to message through is shaded and annotated.
+
+The labels of the vertical moment lines sit on their own levels in a band
+above the rows, each line drawn only up to its label, so the labels never
+collide however close the moments are. Legend and headline figures live
+outside the axes, on the right, so they never cover data. The x axis is the
+scenario's clock when it has an origin (ticks on round clock times), else
+minutes after the start. The figure is a plain ``Figure`` (no pyplot state).
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Mapping, Optional, Sequence
+
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.text import Annotation
+from matplotlib.ticker import AutoMinorLocator, FuncFormatter, MultipleLocator
+
+from sim.model.trace import Event
+from sim.scenario.schema import Scenario
+from sim.scenario.units import format_clock
+
+BAR = 0.5  # bar height, in row units
+LEVEL = 0.42  # height of one label level in the band above the rows
+# state of the caller's line -> (colour, hatch, legend label)
+CALL_STYLE = {
+    "ringing": ("#d9d9d9", "", "ringing"),
+    "duty officer": ("#9ecae1", "", "talking to the duty officer"),
+    "hold": ("#fff1b8", "////", "on hold for a POC"),
+    "POC": ("#74c476", "", "talking to a POC"),
+}
+STARTS = {"call_dial": "ringing", "hold_start": "hold"}
+ENDS = {"hold_end", "call_ended", "message_taken", "message_through", "caller_gave_up"}
+ENDINGS = {"misunderstood": "call misunderstood", "abandoned": "caller hung up on hold"}
+RELEASE, LATE = "#4d4d4d", "#d62728"
+WHITE = {"facecolor": "white", "edgecolor": "none", "pad": 1}  # label background over lines
+MOMENTS = (  # (outcome key, label, colour, line style)
+    ("first_call", "first call", "#e6550d", "-"),
+    ("counterfactual_stop", "stop had the first call been acted on at once", "#756bb1", ":"),
+    ("message_through", "message through", "#31a354", "-"),
+    ("abort_order", "abort order", "#3182bd", "--"),
+    ("strike_stop", "abort reaches aircraft", "#08306b", "--"),
+)
+
+
+def _present(value: Optional[float]) -> bool:
+    return value is not None and not math.isnan(value)
+
+
+def _call_segments(events: Sequence[Event], end: float) -> list[tuple[float, float, str]]:
+    """(start, end, state) pieces of the caller's line, attempt by attempt."""
+    segments: list[tuple[float, float, str]] = []
+    state: Optional[str] = None
+    since = 0.0
+    for e in events:
+        if e.kind == "answered":
+            new: Optional[str] = e.actor
+        elif e.kind in STARTS:
+            new = STARTS[e.kind]
+        elif e.kind in ENDS and state is not None:
+            new = None
+        else:
+            continue
+        if state is not None:
+            segments.append((since, e.time, state))
+        state, since = new, e.time
+    if state is not None:
+        segments.append((since, end, state))
+    return [s for s in segments if s[1] > s[0]]
+
+
+def _poc_away(events: Sequence[Event], end: float) -> dict[str, list[tuple[float, float]]]:
+    """Away periods per POC; one still open when the trace ends runs to the edge."""
+    away: dict[str, list[tuple[float, float]]] = {}
+    left: dict[str, float] = {}
+    for e in events:
+        if e.kind == "poc_away":
+            left[e.actor] = e.time
+            away.setdefault(e.actor, [])
+        elif e.kind == "poc_back" and e.actor in left:
+            away[e.actor].append((left.pop(e.actor), e.time))
+    for actor, start in left.items():
+        away[actor].append((start, end))
+    return dict(sorted(away.items(), key=lambda kv: (len(kv[0]), kv[0])))  # POC 2 before POC 10
+
+
+def _bar(ax: Axes, y: float, start: float, end: float, colour: str, label: str,
+         hatch: str = "", text: str = "") -> None:
+    ax.broken_barh([(start, end - start)], (y - BAR / 2, BAR), facecolors=colour, hatch=hatch,
+                   edgecolor="#555555", linewidth=0.6, label=label, zorder=2)
+    lo, hi = ax.get_xlim()
+    if text and end - start > 0.06 * (hi - lo):
+        ax.text((start + end) / 2, y, text, ha="center", va="center", fontsize=8, zorder=3)
+
+
+def plot_timeline(events: Sequence[Event], outcomes: Mapping[str, float], scenario: Scenario,
+                  path: Path) -> None:
+    """Draw the replay's timeline to ``path``; the format follows its suffix."""
+    shift = scenario.origin_minutes or 0.0
+    evs = [Event(e.time + shift, e.kind, e.actor, e.detail) for e in events]
+    moments = {k: outcomes[k] + shift for k, *_ in MOMENTS if _present(outcomes.get(k))}
+    times = [e.time for e in evs] + list(moments.values())
+    lo, hi = (min(times), max(times)) if times else (shift, shift + 60.0)
+    pad = max(0.03 * (hi - lo), 1.0)
+    lo, hi = lo - pad, hi + pad
+
+    segments = _call_segments(evs, hi)
+    away = _poc_away(evs, hi)
+    taken = next((e.time for e in evs if e.kind == "message_taken"), None)
+    relayed = next((e.time for e in evs if e.kind == "message_through" and e.actor == "duty officer"), hi)
+    relays = [(taken, relayed)] if taken is not None else []
+    officer = [s for s in segments if s[2] == "duty officer"]
+    notice = [e for e in evs if e.kind in ("notice_sent", "notice_checked")]
+    rows = ["Strike", "Caller", *away, *(["Duty officer"] if officer or relays else []),
+            *(["Notice"] if notice else [])]
+    y = {name: len(rows) - 1 - i for i, name in enumerate(rows)}
+
+    fig = Figure(figsize=(12, 6), dpi=150)
+    fig.subplots_adjust(left=0.09, right=0.76, top=0.92, bottom=0.1)
+    ax = fig.add_subplot()
+    bracket = "first_call" in moments and "message_through" in moments
+    ax.set_xlim(lo, hi)  # both limits first: labels are measured against them
+    ax.set_ylim(-0.7, len(rows) - 0.3 + LEVEL * (len(moments) + bracket))
+    _draw_strike(ax, evs, y["Strike"], outcomes.get("counterfactual_stop", math.nan) + shift)
+    _draw_caller(ax, evs, segments, y["Caller"])
+    for actor, periods in away.items():
+        for start, end in periods:
+            _bar(ax, y[actor], start, end, "#bdbdbd", "POC away",
+                 text="away" if end < hi else "away, not back by the end")
+    for start, end, _ in officer:
+        _bar(ax, y["Duty officer"], start, end, CALL_STYLE["duty officer"][0], "talking to the duty officer")
+    for start, end in relays:
+        _bar(ax, y["Duty officer"], start, end, "#6baed6", "duty officer relays", "..", "relay")
+    if notice:
+        _draw_notice(ax, notice, y["Notice"])
+
+    _draw_moments(ax, evs, outcomes, moments, len(rows), shift, scenario.origin_minutes is not None)
+    ax.set_yticks([y[r] for r in rows], rows)
+    ax.tick_params(axis="y", length=0)
+    ax.spines[["top", "right", "left"]].set_visible(False)
+    _format_x(ax, scenario.origin_minutes is not None)
+    ax.set_title(scenario.name, fontsize=12, loc="left")
+
+    handles, labels = ax.get_legend_handles_labels()
+    unique = dict(zip(labels, handles))
+    ax.legend(unique.values(), unique.keys(), loc="upper left", bbox_to_anchor=(1.01, 1.0),
+              fontsize=8, frameon=False)
+    ax.text(1.02, 0.0, _headline(outcomes), transform=ax.transAxes, fontsize=9, va="bottom",
+            bbox={"boxstyle": "round", "facecolor": "#f7f7f7", "edgecolor": "#999999"})
+    fig.savefig(path)
+
+
+def _draw_strike(ax: Axes, evs: Sequence[Event], row: float, counterfactual: float) -> None:
+    held = [e for e in evs if e.kind == "strike_held"]
+    if held:
+        ax.plot(held[0].time, row, "o", color="#31a354", markersize=9, label="strike held", zorder=4)
+        planned = held[0].detail.get("planned_releases", 0)
+        _keep_inside(ax, ax.annotate(f"strike held: none of {planned} releases fell", (held[0].time, row),
+                                     xytext=(-8, 0), textcoords="offset points", ha="right", va="center",
+                                     fontsize=8))
+        return
+    start = next((e.time for e in evs if e.kind == "strike_start"), None)
+    if start is not None:
+        end = next((e.time for e in evs if e.kind == "strike_end"), ax.get_xlim()[1])
+        _bar(ax, row, start, end, "#f0f0f0", "strike window")
+    for e in (e for e in evs if e.kind == "release"):
+        late = e.time >= counterfactual  # False when there is no counterfactual (NaN)
+        ax.plot(e.time, row, "|", color=LATE if late else RELEASE, markersize=16, markeredgewidth=1.8,
+                label="release due to delay" if late else "release", zorder=3)
+
+
+def _draw_caller(ax: Axes, evs: Sequence[Event], segments: Sequence[tuple[float, float, str]],
+                 row: float) -> None:
+    for start, end, state in segments:
+        colour, hatch, label = CALL_STYLE[state]
+        minutes = f" {end - start:.0f} min" if state == "hold" else ""
+        _bar(ax, row, start, end, colour, label, hatch, f"{label.split(' for')[0]}{minutes}")
+    for e in evs:
+        if e.kind in ("call_ended", "caller_gave_up"):
+            label = ENDINGS.get(e.detail.get("outcome", ""), "caller gave up")
+            ax.plot(e.time, row, "X", color="#a50f15", markersize=8, label=label, zorder=4)
+        elif e.kind == "message_through":
+            ax.plot(e.time, row, "*", color="#31a354", markeredgecolor="black", markersize=14,
+                    label="message through", zorder=4)
+    if not any(e.kind == "call_dial" for e in evs):
+        ax.annotate("no call made", (ax.get_xlim()[0], row), xytext=(8, 0), textcoords="offset points",
+                    va="center", fontsize=8, style="italic")
+
+
+def _draw_notice(ax: Axes, notice: Sequence[Event], row: float) -> None:
+    """The notice going out and the receiving side's check of it, with one line of text."""
+    parts = []
+    for e in notice:
+        if e.kind == "notice_sent":
+            ax.plot(e.time, row, "o", color="#636363", markersize=7, label="notice sent", zorder=4)
+            parts.append(f"notice sent, {e.detail.get('error_km', math.nan):.1f} km off")
+        else:
+            conflict = bool(e.detail.get("conflict"))
+            ax.plot(e.time, row, "s", color=LATE if conflict else "#636363", markersize=7, zorder=4,
+                    label=f"notice checked: {'conflict' if conflict else 'no conflict'}")
+            parts.append("checked: conflict, objection" if conflict else "checked: no conflict found")
+    ax.plot([notice[0].time, notice[-1].time], [row, row], color="#636363", linewidth=1.2, zorder=3)
+    ax.annotate("; ".join(parts), (notice[-1].time, row), xytext=(8, 0), textcoords="offset points",
+                va="center", fontsize=8, zorder=5, bbox=WHITE)
+
+
+def _draw_moments(ax: Axes, evs: Sequence[Event], outcomes: Mapping[str, float],
+                  moments: Mapping[str, float], n_rows: int, shift: float, clock: bool) -> None:
+    """Vertical lines, each labelled on its own level above the rows."""
+    lo, hi = ax.get_xlim()
+    mid = (lo + hi) / 2
+    base = n_rows - 0.5 + LEVEL / 2
+    bracket = "first_call" in moments and "message_through" in moments
+    if bracket:
+        first, through = moments["first_call"], moments["message_through"]
+        ax.axvspan(first, through, color="#fdd0a2", alpha=0.35, zorder=0, linewidth=0)
+        ax.annotate("", (first, base - LEVEL / 3), (through, base - LEVEL / 3),
+                    arrowprops={"arrowstyle": "|-|,widthA=0.3,widthB=0.3", "color": "#a63603"})
+        via = next((e.actor for e in evs if e.kind == "message_through"), "POC")
+        n = outcomes.get("releases_before_message", math.nan)
+        count = f", {n:.0f} release{'' if n == 1 else 's'}" if _present(n) else ""
+        who = "the POC" if via == "POC" else "action via the duty officer"
+        _keep_inside(ax, ax.annotate(f"{through - first:.1f} min to {who}{count}",
+                                     ((first + through) / 2, base - LEVEL / 3), xytext=(0, 2),
+                                     textcoords="offset points", ha="center", va="bottom", fontsize=8,
+                                     color="#a63603", fontweight="bold", zorder=5, bbox=WHITE))
+    styles = {k: rest for k, *rest in MOMENTS}
+    right = sorted((k for k in moments if moments[k] > mid), key=moments.__getitem__)
+    left = sorted((k for k in moments if moments[k] <= mid), key=moments.__getitem__, reverse=True)
+    for level, key in enumerate(right + left, start=int(bracket)):
+        t = moments[key]
+        label, colour, style = styles[key]
+        top = base + LEVEL * level
+        ax.vlines(t, -0.5, top, colors=colour, linestyles=style, linewidth=1.3, zorder=1)
+        when = format_clock(t) if clock else f"{t - shift:.1f} min"
+        _keep_inside(ax, ax.annotate(f"{label} {when}", (t, top), xytext=(-3 if t > mid else 3, 0),
+                                     textcoords="offset points", ha="right" if t > mid else "left",
+                                     va="center", fontsize=8, color=colour, zorder=5, bbox=WHITE))
+
+
+def _keep_inside(ax: Axes, label: Annotation) -> None:
+    """Slide a label sideways so that it does not run out of the axes."""
+    box, frame = label.get_window_extent(), ax.get_window_extent()
+    overflow = min(frame.x1 - box.x1, 0.0) or max(frame.x0 - box.x0, 0.0)
+    dx, dy = label.xyann
+    label.xyann = (dx + overflow * 72.0 / ax.figure.dpi, dy)  # pixels to points
+
+
+def _format_x(ax: Axes, clock: bool) -> None:
+    lo, hi = ax.get_xlim()
+    step = next((s for s in (1, 2, 5, 10, 15, 30, 60, 120, 240) if (hi - lo) / s <= 12), 480)
+    ax.xaxis.set_major_locator(MultipleLocator(step))
+    ax.xaxis.set_minor_locator(AutoMinorLocator())
+    if clock:
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: format_clock(x)[:5]))
+        ax.set_xlabel("local time (HH:MM)")
+    else:
+        ax.set_xlabel("minutes after the start")
+    ax.grid(axis="x", color="#eeeeee", zorder=0)
+
+
+def _headline(outcomes: Mapping[str, float]) -> str:
+    rows = (("releases_total", "releases in all", "{:.0f}"),
+            ("releases_before_message", "between call and message", "{:.0f}"),
+            ("releases_due_to_delay", "due to delay", "{:.0f}"),
+            ("killed_due_to_delay", "killed due to delay", "{:.1f}"))
+    lines = [f"{label}: {fmt.format(outcomes[k])}" for k, label, fmt in rows if _present(outcomes.get(k))]
+    return "\n".join(lines) if lines else "no strike figures"

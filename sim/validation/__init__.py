@@ -1,0 +1,1 @@
+"""Analytic queueing references the simulator is checked against."""
