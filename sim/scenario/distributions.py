@@ -184,9 +184,12 @@ def _coerce(with_units: bool):
     """Turn shorthand (a bare number or duration) into a ``fixed`` mapping."""
 
     def convert_scalar(value: Any) -> Any:
-        if with_units and isinstance(value, str):
-            return parse_duration(value)
-        return value
+        if not with_units:
+            return value
+        minutes = parse_duration(value) if isinstance(value, str) else value
+        if isinstance(minutes, (int, float)) and not isinstance(minutes, bool) and minutes < 0:
+            raise ValueError(f"a duration cannot be negative, got {value!r}")
+        return minutes
 
     def coerce(value: Any) -> Any:
         if isinstance(value, dict):

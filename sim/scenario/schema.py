@@ -248,7 +248,7 @@ class Scenario(_Section):
     description: str = ""
     extends: Optional[str] = None  # resolved by the loader: this file laid over that one
     clock_origin: Optional[str] = None
-    seed: int = Field(default=0, ge=0)
+    seed: int = Field(default=0, ge=0, strict=True)
     horizon: Duration = 24 * 60.0
     sites: list[Site] = Field(default_factory=list)
     strike: Optional[Strike] = None
