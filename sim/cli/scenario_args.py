@@ -22,14 +22,15 @@ def add_scenario_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def resolve_scenario_path(name: str) -> Path:
-    """A file path as given, else a shipped scenario of that name."""
+    """A file path as given, else a shipped scenario (or validation case) of that name."""
     path = Path(name)
     if path.exists() or path.suffix in (".yaml", ".yml") and path.parent != Path("."):
         return path
-    shipped = files("sim.scenarios") / f"{path.stem}.yaml"
-    if shipped.is_file():
-        with as_file(shipped) as real:
-            return Path(real)
+    for folder in ("", "validation/", "sweeps/"):
+        shipped = files("sim.scenarios") / f"{folder}{path.stem}.yaml"
+        if shipped.is_file():
+            with as_file(shipped) as real:
+                return Path(real)
     return path
 
 

@@ -63,9 +63,14 @@ class StopCampaign:
         self.caller = caller
         self.language = language
         self.trace = trace
-        self.caller_rng = streams("caller")
+        # One stream per use, so that a change of policy or path does not
+        # shift the draws of any other use (sharper paired comparisons).
+        self.redial_rng = streams("caller", 0)
+        self.patience_rng = streams("caller", 1)
         self.language_rng = streams("language")
-        self.desk_rng = streams("desk")
+        self.answer_rng = streams("desk", 0)
+        self.message_rng = streams("desk", 1)
+        self.officer_relay_rng = streams("desk", 2)
         self.relay_delay = relay_delay
         self.order_abort = order_abort
         self.record = CallRecord()
@@ -89,7 +94,7 @@ class StopCampaign:
                 yield self.env.timeout(self.relay_delay)
                 self.order_abort()
                 return
-            delay = self.caller.redial_delay.sample(self.caller_rng)
+            delay = self.caller.redial_delay.sample(self.redial_rng)
             self.trace.record(self.env.now, "call_ended", ACTOR, attempt=attempt, outcome=outcome,
                               redial_in=round(delay, 4))
             yield self.env.timeout(delay)
@@ -119,7 +124,7 @@ class StopCampaign:
                            dialled: float) -> Generator[simpy.Event, object, str]:
         desk = self.desk
         self.trace.record(self.env.now, "answered", "duty officer", attempt=attempt)
-        yield self.env.timeout(desk.config.duty_officers.answer_time.sample(self.desk_rng))
+        yield self.env.timeout(desk.config.duty_officers.answer_time.sample(self.answer_rng))
         desk.duty_officers.release(officer)
         if self._misunderstood(attempt):
             self.record.misunderstood += 1
@@ -144,7 +149,7 @@ class StopCampaign:
             patience = self.caller.patience
             give_up = None
             if patience is not None:
-                give_up = self.env.timeout(max(patience.sample(self.caller_rng) - (self.env.now - dialled), 0.0))
+                give_up = self.env.timeout(max(patience.sample(self.patience_rng) - (self.env.now - dialled), 0.0))
                 waits.append(give_up)
             escalate = None
             if limit is not None:
@@ -160,7 +165,7 @@ class StopCampaign:
                 self.record.abandoned += 1
                 return "abandoned"
         self.trace.record(self.env.now, "answered", "POC", attempt=attempt)
-        yield self.env.timeout(desk.config.pocs.message_time.sample(self.desk_rng))
+        yield self.env.timeout(desk.config.pocs.message_time.sample(self.message_rng))
         desk.pocs.release(poc)
         if self._misunderstood(attempt):
             self.record.misunderstood += 1
@@ -170,7 +175,7 @@ class StopCampaign:
 
     def _relay_by_duty_officer(self, attempt: int) -> Generator[simpy.Event, None, str]:
         self.trace.record(self.env.now, "message_taken", "duty officer", attempt=attempt)
-        yield self.env.timeout(self.desk.config.duty_officers.relay_delay.sample(self.desk_rng))
+        yield self.env.timeout(self.desk.config.duty_officers.relay_delay.sample(self.officer_relay_rng))
         self._through("duty officer")
         return "through"
 

@@ -12,6 +12,8 @@ from typing import Optional, Sequence
 
 from sim.scenario.schema import Point, Site
 
+_EPSILON_KM = 1e-9
+
 
 def offset(x_km: float, y_km: float, distance_km: float, bearing_deg: float) -> tuple[float, float]:
     rad = math.radians(bearing_deg)
@@ -33,6 +35,10 @@ def site_hit(x_km: float, y_km: float, sites: Sequence[Site]) -> Optional[int]:
 
 
 def sites_within(point: Point | tuple[float, float], radius_km: float, sites: Sequence[Site]) -> list[int]:
-    """Sites whose centre lies within ``radius_km`` of a reported point."""
+    """Sites whose centre lies within ``radius_km`` of a reported point.
+
+    A point exactly on the circle counts as inside, whatever the rounding of
+    the sine and cosine that placed it (hence the tolerance).
+    """
     px, py = (point.x_km, point.y_km) if isinstance(point, Point) else point
-    return [i for i, s in enumerate(sites) if distance(px, py, s.x_km, s.y_km) <= radius_km]
+    return [i for i, s in enumerate(sites) if distance(px, py, s.x_km, s.y_km) <= radius_km + _EPSILON_KM]

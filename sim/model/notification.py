@@ -50,7 +50,7 @@ def notice_process(env: simpy.Environment, notice: Notification, strike: Strike,
     yield env.timeout(max(strike.start - lead, 0.0))
     with desk.request_poc() as poc:
         yield poc
-        yield env.timeout(desk.config.pocs.message_time.sample(streams("desk")))
+        yield env.timeout(desk.config.pocs.message_time.sample(streams("desk", 3)))
     record.sent = env.now
     record.error_km = error
     record.reported_x_km, record.reported_y_km = offset(strike.target.x_km, strike.target.y_km, error, bearing)

@@ -20,6 +20,7 @@ from sim.model.notification import NoticeRecord
 from sim.model.strike import StrikeRecord
 
 NAN = math.nan
+WAIT_THRESHOLD_PREFIX = "p_wait_gt_"  # + threshold in minutes: P(wait > t)
 
 
 def strike_outcomes(strike: StrikeRecord, planned: int, call: CallRecord,
@@ -68,5 +69,5 @@ def queue_outcomes(queue: QueueRecord, servers: int, thresholds: list[float]) ->
         "utilisation": queue.busy_time / (servers * span) if span > 0 else NAN,
     }
     for t in thresholds:
-        out[f"p_wait_gt_{t:g}"] = sum(1 for w in waits if w > t) / n
+        out[f"{WAIT_THRESHOLD_PREFIX}{t:g}"] = sum(1 for w in waits if w > t) / n
     return out

@@ -22,9 +22,9 @@ SOURCES = (
     "language",      # misunderstood calls
     "location",      # notified-location error and check timing
     "harm",          # killed and wounded per release
-    "strike",        # release times, scatter, abort latency
-    "caller",        # redial delays, patience, escalation
-    "desk",          # answer, message and relay times
+    "strike",        # release times and scatter (0), abort latency (1)
+    "caller",        # redial delays (0) and patience (1)
+    "desk",          # answer (0), message (1), officer relay (2), notice (3), relay to abort (4)
 )
 _INDEX = {name: i for i, name in enumerate(SOURCES)}
 

@@ -56,9 +56,9 @@ def _run_strike(env: simpy.Environment, scenario: Scenario, desk: HotlineDesk, s
                 log: Trace) -> dict[str, float]:
     strike_config = scenario.strike
     assert strike_config is not None
-    plan = plan_releases(strike_config, scenario.sites, streams("strike"), streams("harm"))
-    abort_latency = strike_config.abort_latency.sample(streams("strike"))
-    relay_delay = scenario.desk.relay_delay.sample(streams("desk"))
+    plan = plan_releases(strike_config, scenario.sites, streams("strike", 0), streams("harm"))
+    abort_latency = strike_config.abort_latency.sample(streams("strike", 1))
+    relay_delay = scenario.desk.relay_delay.sample(streams("desk", 4))
 
     strike = StrikeProcess(env, strike_config, plan, abort_latency, log)
     campaign = StopCampaign(env, desk, scenario.caller, scenario.language, streams, log,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from typing import Any, Optional
 
+from sim.model.outcomes import WAIT_THRESHOLD_PREFIX
 from sim.scenario.units import format_clock
 
 MOMENTS = ("first_call", "message_through", "abort_order", "strike_stop", "counterfactual_stop")
@@ -39,6 +40,11 @@ QUEUE_ROWS = (
     ("p_abandon", "P(abandon)", "probability"),
     ("utilisation", "utilisation of the POCs", "probability"),
 )
+
+
+def threshold_label(key: str) -> str:
+    """``p_wait_gt_5`` -> ``P(wait > 5 min)``."""
+    return f"P(wait > {key.removeprefix(WAIT_THRESHOLD_PREFIX)} min)"
 
 
 def rounded(outcomes: dict[str, float], digits: int = 6) -> dict[str, Optional[float]]:
@@ -73,8 +79,8 @@ def summary_table(outcomes: dict[str, float], origin: Optional[float]) -> str:
     rows = STRIKE_ROWS if "releases_total" in outcomes else QUEUE_ROWS
     lines = [(label, format_value(outcomes[key], kind, origin)) for key, label, kind in rows
              if key in outcomes]
-    lines += [(f"P(wait > {key.removeprefix('p_wait_gt_')} min)", f"{value:.4f}")
-              for key, value in outcomes.items() if key.startswith("p_wait_gt_")]
+    lines += [(threshold_label(key), f"{value:.4f}") for key, value in outcomes.items()
+              if key.startswith(WAIT_THRESHOLD_PREFIX)]
     width = max(len(label) for label, _ in lines)
     return "\n".join(f"  {label:<{width}}  {value}" for label, value in lines)
 

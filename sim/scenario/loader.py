@@ -103,6 +103,14 @@ def _read_document(path: Path) -> Document:
     return document
 
 
+def read_scenario_data(path: str | Path) -> dict[str, Any]:
+    """A valid scenario file's data, ``extends`` resolved, for sweeps to set factors on."""
+    document = _read_document(Path(path))
+    data = _extended(Path(path), document, ())
+    _validate(data, _Source(str(path), document.lines, document.written))
+    return data
+
+
 def scenario_from_data(data: Any, source_name: str) -> Scenario:
     """Validate already-parsed scenario data; messages start with ``source_name``."""
     return _validate(data, _Source(source_name))

@@ -272,8 +272,13 @@ class Scenario(_Section):
         if self.strike is None:
             if self.background_calls is None:
                 raise ValueError("a scenario needs a strike, or background_calls for a hotline-only model")
-            if self.background_calls.calls is None:
-                raise ValueError("a hotline-only scenario (no strike) needs background_calls.calls")
+            calls = self.background_calls
+            if calls.calls is None or calls.rate_per_hour == 0:
+                raise ValueError("a hotline-only scenario (no strike) needs background_calls.calls "
+                                 "and a rate_per_hour above 0")
+            if calls.warmup_calls >= calls.calls:
+                raise ValueError(f"background_calls.warmup_calls ({calls.warmup_calls}) leaves none "
+                                 f"of the {calls.calls} calls to measure")
         elif self.detection is None and self.notification is None:
             raise ValueError("a strike needs detection or notification: nobody would ever call")
         if self.desk.pocs.count == 0 and self.desk.duty_officers.count == 0:

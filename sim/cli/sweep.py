@@ -1,0 +1,85 @@
+"""``hotline sweep``: run a sweep file into a results folder, then summarise and plot it.
+
+    hotline sweep staffing                          # a shipped sweep, all cores
+    hotline sweep my_sweep.yaml --workers 8 --out results/sweeps/mine
+    hotline sweep my_sweep.yaml --resume --out results/sweeps/mine   # after Ctrl-C or a crash
+    hotline sweep my_sweep.yaml --scheduler tcp://head-node:8786     # the same on a Dask cluster
+
+Without ``--out`` a sweep goes to a new ``results/sweeps/<name>-NNN/``, and
+``--resume`` picks the newest such folder. The folder gets
+``results.sqlite`` (every row), ``summary.json`` (every point's statistics
+and paired effects against the baseline) and ``plots/`` (PNG and SVG).
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+from importlib.resources import as_file, files
+from pathlib import Path
+from typing import Optional
+
+from sim.cli.execution import add_executor_arguments, execute, executor_from_args, reports_failures
+from sim.experiment.plan import plan_sweep
+from sim.results.run_folder import new_run_folder, slug, write_json
+from sim.results.store import ResultStore
+from sim.results.sweep_plots import draw_all
+from sim.results.sweep_report import statistics_document, sweep_table
+
+SWEEPS_ROOT = Path("results") / "sweeps"
+TABLE_OUTCOMES = ("killed_due_to_delay", "time_to_message", "message_late", "mean_wait", "p_wait")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser("sweep", help="run a sweep file (design points x replications) into a results folder")
+    parser.add_argument("sweep", help="sweep file, or the name of a shipped sweep (e.g. staffing)")
+    parser.add_argument("--out", type=Path, default=None, metavar="DIR",
+                        help="results folder (default: a new results/sweeps/<name>-NNN/; "
+                             "with --resume, the newest one)")
+    parser.add_argument("--resume", action="store_true",
+                        help="run only what the results folder is missing (refused if it holds another sweep)")
+    parser.add_argument("--no-plots", action="store_true", help="skip the figures")
+    add_executor_arguments(parser)
+    parser.set_defaults(handler=sweep_command)
+
+
+def resolve_sweep_path(name: str) -> Path:
+    """A file path as given, else a shipped sweep of that name."""
+    path = Path(name)
+    if path.exists() or path.suffix in (".yaml", ".yml"):
+        return path
+    shipped = files("sim.scenarios") / "sweeps" / f"{name}.yaml"
+    if shipped.is_file():
+        with as_file(shipped) as real:
+            return Path(real)
+    return path
+
+
+def newest_folder(name: str, root: Path = SWEEPS_ROOT) -> Optional[Path]:
+    """The highest-numbered ``root/<name>-NNN``, if any."""
+    pattern = re.compile(re.escape(slug(name)) + r"-(\d+)")
+    found = [(int(m.group(1)), p) for p in root.glob(f"{slug(name)}-*") if (m := pattern.fullmatch(p.name))]
+    return max(found)[1] if found else None
+
+
+@reports_failures
+def sweep_command(args: argparse.Namespace) -> int:
+    plan = plan_sweep(resolve_sweep_path(args.sweep))
+    with executor_from_args(args) as executor:
+        folder = args.out or (newest_folder(plan.name) if args.resume else None) \
+            or new_run_folder(plan.name, SWEEPS_ROOT)
+        again = f"hotline sweep {args.sweep} --resume --out {folder}"
+        store = execute(plan, folder, args.resume, executor, args.batch_size, again)
+    with store:
+        print(report(store, folder, plots=not args.no_plots))
+    print(f"\nwrote {folder}/")
+    return 0
+
+
+def report(store: ResultStore, folder: Path, plots: bool) -> str:
+    """Write summary.json and the figures; return the headline table."""
+    write_json(folder / "summary.json", statistics_document(store))
+    if plots:
+        draw_all(store, folder / "plots")
+    wanted = store.manifest()["definition"].get("outcomes") or TABLE_OUTCOMES
+    return sweep_table(store, [o for o in wanted if o in store.outcomes])
