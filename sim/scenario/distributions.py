@@ -41,10 +41,6 @@ class _Dist(BaseModel):
     def sample(self, rng: np.random.Generator) -> float:  # pragma: no cover - abstract
         raise NotImplementedError
 
-    @property
-    def is_fixed(self) -> bool:
-        return False
-
 
 class Fixed(_Dist):
     """A known value: written in the file as a bare number or duration."""
@@ -54,10 +50,6 @@ class Fixed(_Dist):
 
     def sample(self, rng: np.random.Generator) -> float:
         return self.value
-
-    @property
-    def is_fixed(self) -> bool:
-        return True
 
     @property
     def mean_value(self) -> float:
@@ -252,6 +244,3 @@ Distribution = Annotated[_Any, BeforeValidator(
 DurationDistribution = Annotated[_Any, BeforeValidator(
     _coerce(with_units=True), json_schema_input_type=float | str | _written_union(with_units=True))]
 """A duration in minutes: number, ``"90 s"``-style string, or distribution."""
-
-DISTRIBUTION_NAMES = ("fixed", "exponential", "lognormal", "uniform", "triangular",
-                      "gamma", "weibull", "empirical")
