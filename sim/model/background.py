@@ -16,6 +16,7 @@ import simpy
 
 from sim.model.desk import HotlineDesk
 from sim.model.streams import Streams
+from sim.model.trace import Trace
 from sim.scenario.schema import BackgroundCalls
 
 
@@ -32,8 +33,9 @@ class QueueRecord:
 
 class BackgroundTraffic:
     def __init__(self, env: simpy.Environment, config: BackgroundCalls, desk: HotlineDesk,
-                 streams: Streams, until: Optional[float]) -> None:
+                 streams: Streams, until: Optional[float], trace: Trace) -> None:
         self.env = env
+        self.trace = trace
         self.config = config
         self.pocs = desk.pocs
         self.arrival_rng = streams("background", 0)
@@ -80,6 +82,9 @@ class BackgroundTraffic:
             served = request.triggered
             if not served:
                 request.cancel()
+        if self.trace.enabled:
+            self.trace.record(env.now, "background_call", "background", arrived=round(arrived, 4),
+                              outcome="answered" if served else "abandoned")
         if measured:
             self.record.waits.append(env.now - arrived)
             self.record.served.append(served)

@@ -24,6 +24,8 @@ class Event:
 
 
 class Trace:
+    enabled = True  # hot paths test this before building an event's detail
+
     def __init__(self) -> None:
         self.events: list[Event] = []
 
@@ -35,5 +37,7 @@ class Trace:
 
 
 class NullTrace(Trace):
+    enabled = False
+
     def record(self, time: float, kind: str, actor: str, **detail: Any) -> None:
         pass

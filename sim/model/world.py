@@ -39,15 +39,15 @@ def run_replication(scenario: Scenario, seed: int, replication: int = 0,
     log = Trace() if trace else NullTrace()
     desk = HotlineDesk(env, scenario.desk, streams, log)
     if scenario.strike is None:
-        return Replication(_run_hotline_only(env, scenario, desk, streams), log)
+        return Replication(_run_hotline_only(env, scenario, desk, streams, log), log)
     return Replication(_run_strike(env, scenario, desk, streams, log), log)
 
 
 def _run_hotline_only(env: simpy.Environment, scenario: Scenario, desk: HotlineDesk,
-                      streams: Streams) -> dict[str, float]:
+                      streams: Streams, log: Trace) -> dict[str, float]:
     config = scenario.background_calls
     assert config is not None  # guaranteed by the schema
-    traffic = BackgroundTraffic(env, config, desk, streams, until=None)
+    traffic = BackgroundTraffic(env, config, desk, streams, until=None, trace=log)
     env.run(until=traffic.all_done)
     return queue_outcomes(traffic.record, scenario.desk.pocs.count, scenario.report.wait_thresholds)
 
@@ -73,7 +73,7 @@ def _run_strike(env: simpy.Environment, scenario: Scenario, desk: HotlineDesk, s
         waiting_on.append(env.process(notice_process(
             env, scenario.notification, strike_config, scenario.sites, desk, campaign, streams, log, notice)))
     if scenario.background_calls is not None:
-        BackgroundTraffic(env, scenario.background_calls, desk, streams, until=scenario.horizon)
+        BackgroundTraffic(env, scenario.background_calls, desk, streams, until=scenario.horizon, trace=log)
 
     env.run(until=env.any_of([env.all_of(waiting_on), env.timeout(scenario.horizon)]))
     return strike_outcomes(strike.record, len(plan), campaign.record, notice, relay_delay, abort_latency)
