@@ -33,7 +33,8 @@ CASES = [
      "s.yaml:7: strike.abort_latency: unknown time unit 'parsecs'"),
     ('clock_origin: "15:00"\n', "", "strike.start: clock time '15:55' needs a clock_origin"),
     ("pocs: {count: 1}", "pocs: {count: 1, availability: {away: [{start: 5, end: 2}]}}",
-     "desk.pocs.availability.away[0]: an away interval must end after it starts"),
+     "desk.pocs.availability.away[0]: an away interval must end after it starts "
+     '(write "08:00+1d" for the next day)'),
     ("desk:", "caller: {policy: escalate_after}\ndesk:",
      "caller: policy 'escalate_after' needs escalate_after"),
     ("name: test", "name: test\nname: again", "duplicate key 'name'"),

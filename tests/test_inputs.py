@@ -30,7 +30,11 @@ def test_clock_round_trip() -> None:
     assert parse_clock("16:25") == 985.0
     assert parse_clock("16:52:33") == pytest.approx(1012.55)
     assert format_clock(1012.55) == "16:52:33"
-    assert format_clock(1440 + 5) == "00:05:00"
+    assert format_clock(1440 + 5) == "00:05:00+1d"          # the next day says so
+    assert format_clock(1440 + 5, days=False) == "00:05:00"
+    assert parse_clock("08:00+1d") == 1440 + 480
+    assert parse_clock("20:00-1d") == -240
+    assert format_clock(-240) == "20:00:00-1d"
     with pytest.raises(ValueError):
         parse_clock("25:00")
 
@@ -48,16 +52,16 @@ def test_clock_round_trip() -> None:
 def test_distribution_sample_means_match_their_parameters(spec: object, mean: float) -> None:
     dist = DIST.validate_python(spec)
     assert dist.mean_value == pytest.approx(mean)
-    rng = np.random.default_rng(7)
-    draws = np.array([dist.sample(rng) for _ in range(20_000)])
+    stream = Streams(7, 0)("test")
+    draws = np.array([dist.sample(stream) for _ in range(20_000)])
     standard_error = max(draws.std(), 1e-12) / np.sqrt(draws.size)
     assert abs(draws.mean() - mean) < 4 * standard_error + 1e-12
 
 
 def test_lognormal_has_the_requested_spread() -> None:
     dist = DIST.validate_python({"dist": "lognormal", "mean": 30, "sd": 10})
-    rng = np.random.default_rng(3)
-    draws = np.array([dist.sample(rng) for _ in range(50_000)])
+    stream = Streams(3, 0)("test")
+    draws = np.array([dist.sample(stream) for _ in range(50_000)])
     assert draws.std() == pytest.approx(10, rel=0.05)
 
 
@@ -73,10 +77,10 @@ def test_bad_distributions(bad: object) -> None:
         DIST.validate_python(bad)
 
 
-def test_streams_are_keyed_by_seed_replication_source_and_entity() -> None:
+def test_streams_are_keyed_by_seed_replication_and_quantity() -> None:
     a, b = Streams(42, 3), Streams(42, 3)
-    b("harm").random(100)  # drawing from another source ...
-    assert a("detection").random() == b("detection").random()  # ... leaves this one alone
-    assert Streams(42, 3)("availability", 0).random() != Streams(42, 3)("availability", 1).random()
-    assert Streams(42, 3)("caller").random() != Streams(42, 4)("caller").random()
-    assert Streams(42, 3)("caller").random() != Streams(43, 3)("caller").random()
+    b("harm.killed").uniforms(100)  # drawing from another quantity ...
+    assert a("detection").uniform() == b("detection").uniform()  # ... leaves this one alone
+    assert Streams(42, 3)("pocs[0][0]").uniform() != Streams(42, 3)("pocs[0][1]").uniform()
+    assert Streams(42, 3)("caller").uniform() != Streams(42, 4)("caller").uniform()
+    assert Streams(42, 3)("caller").uniform() != Streams(43, 3)("caller").uniform()

@@ -29,13 +29,13 @@ def test_replications_report_intervals_quantiles_and_probabilities(tmp_path: Pat
     assert delay["n"] == 60 and delay["missing"] == 0
     assert delay["ci_low"] < delay["mean"] < delay["ci_high"]
     assert delay["p10"] <= delay["median"] <= delay["p90"]
-    late = summary["outcomes"]["message_late"]
+    late = summary["outcomes"]["late_27"]
     assert late["n"] == 60 and late["p"] == pytest.approx(late["successes"] / 60, abs=1e-6)
     assert late["ci_low"] <= late["p"] <= late["ci_high"]
     assert summary["outcomes"]["notice_caught"]["p"] == 0  # 9 km off with a 5 km radius: never caught
     printed = capsys.readouterr().out
-    assert "95% CI" in printed and "P(pre-strike check catches the conflict)" in printed
-    assert "P(message through 27 min or more after the first call, or never)" in printed
+    assert "95% CI" in printed and "P(pre-strike check caught the conflict)" in printed
+    assert "P(message not through within 27 min of the first call)" in printed
     assert (tmp_path / "two" / "cdf-time_to_message.png").exists()
 
     # The stored rows are exactly what the model gives for replications 0..59 of the file's seed ...

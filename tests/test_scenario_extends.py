@@ -23,10 +23,19 @@ def test_what_if_changes_only_what_it_states() -> None:
 
 def test_nested_mappings_merge_key_by_key(tmp_path: Path) -> None:
     (tmp_path / "child.yaml").write_text(
+        f"extends: {SCENARIOS / 'deir_ez_zor_2016.yaml'}\nname: two officers\ndesk:\n  duty_officers:\n"
+        "    count: 2\n")
+    scenario = load_scenario(tmp_path / "child.yaml")
+    assert scenario.desk.duty_officers.count == 2
+    assert scenario.desk.duty_officers.relay_delay.mean_value == 2.0  # kept from the replay
+    assert scenario.desk.pocs[0].availability.away[0].end == pytest.approx(172.55)
+
+
+def test_a_list_is_replaced_whole(tmp_path: Path) -> None:
+    (tmp_path / "child.yaml").write_text(
         f"extends: {SCENARIOS / 'deir_ez_zor_2016.yaml'}\nname: two POCs\ndesk:\n  pocs:\n    count: 2\n")
     scenario = load_scenario(tmp_path / "child.yaml")
-    assert scenario.desk.pocs.count == 2
-    assert scenario.desk.pocs.availability.away[0].end == pytest.approx(172.55)  # kept from the replay
+    assert [(g.name, g.count, g.availability.always_present) for g in scenario.desk.pocs] == [("POC", 2, True)]
 
 
 def test_cycles_and_broken_parents_are_reported(tmp_path: Path, capsys) -> None:

@@ -124,7 +124,8 @@ MALFORMED = {
         ["s.yaml:9: detection: expected a mapping, got [30]"]),
     "away interval ending before it starts": (
         edited('end: "16:52"', 'end: "15:10"'),
-        ["s.yaml:11: desk.pocs.availability.away[0]: an away interval must end after it starts"]),
+        ["s.yaml:11: desk.pocs.availability.away[0]: an away interval must end after it starts "
+         '(write "08:00+1d" for the next day)']),
     "probability above one": (
         BASE + "language:\n  misunderstanding_probability: 1.5\n",
         ["s.yaml:13: language.misunderstanding_probability: expected a number of at most 1, got 1.5"]),
@@ -187,7 +188,7 @@ def test_valid_file_loads_with_units_and_clock_times() -> None:
     assert scenario.strike.abort_latency.mean_value == 3.0
     assert scenario.caller.redial_delay.mean_value == 1.5  # "90 s"
     assert scenario.caller.escalate_after == 90.0
-    away = scenario.desk.pocs.availability.away[0]
+    away = scenario.desk.pocs[0].availability.away[0]
     assert (away.start, away.end) == (30.0, 112.0)
 
 
@@ -204,7 +205,7 @@ def test_overrides_change_values() -> None:
         "detection.delay={dist: uniform, low: 0, high: 15}",
     ])
     assert scenario.caller.policy == "pass_to_duty_officer"
-    assert scenario.desk.pocs.count == 2
+    assert scenario.desk.pocs[0].count == 2
     assert scenario.strike is not None and scenario.strike.releases.count == 10
     assert (scenario.sites[0].radius_km, scenario.sites[0].x_km) == (2.5, 3.0)
     assert scenario.detection is not None and scenario.detection.delay.mean_value == 7.5  # the last one wins

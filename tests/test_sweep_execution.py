@@ -177,14 +177,14 @@ def test_csv_export_is_one_tidy_row_per_point_and_replication(tmp_path: Path) ->
     with ResultStore.open(tmp_path / "out") as store:
         killed = store.values("killed_due_to_delay", 3)
     assert [float(r["killed_due_to_delay"]) for r in rows if r["point"] == "3"] == list(killed)
-    assert all(r["message_late"] in ("0.0", "1.0") for r in rows)
+    assert all(r["late_27"] in ("0.0", "1.0") for r in rows)
 
 
 def test_sweep_writes_summary_and_standalone_figures(tmp_path: Path) -> None:
     plots = [
         {"name": "line", "kind": "line", "outcome": "killed_due_to_delay", "x": "desk.pocs.count",
          "lines": "caller.policy"},
-        {"name": "heat", "kind": "heatmap", "outcome": "message_late", "x": "desk.pocs.count", "y": "caller.policy"},
+        {"name": "heat", "kind": "heatmap", "outcome": "late_27", "x": "desk.pocs.count", "y": "caller.policy"},
         {"name": "cdf", "kind": "cdf", "lines": "desk.pocs.count", "panels": "caller.policy"},
     ]
     out = tmp_path / "out"
@@ -195,7 +195,7 @@ def test_sweep_writes_summary_and_standalone_figures(tmp_path: Path) -> None:
     assert "POCs on the desk" in (out / "plots" / "line.svg").read_text()  # axis labels in words
     summary = json.loads((out / "summary.json").read_text())
     assert summary["baseline"] == 0 and len(summary["points"]) == 4
-    late = summary["points"][1]["outcomes"]["message_late"]
+    late = summary["points"][1]["outcomes"]["late_27"]
     assert late["ci_low"] <= late["p"] <= late["ci_high"] and late["n"] == 12
     effect_of = summary["points"][2]["effect_vs_baseline"]["killed_due_to_delay"]
     assert effect_of["paired"]["n"] == 12 and effect_of["paired"]["width"] <= effect_of["unpaired"]["width"] * 1.5

@@ -18,7 +18,7 @@ from sim.cli.execution import add_executor_arguments, execute, executor_from_arg
 from sim.cli.scenario_args import add_scenario_arguments, load_from_args, seed_of
 from sim.experiment.plan import plan_replications
 from sim.model.world import run_replication
-from sim.results.report import summary_document, summary_table
+from sim.results.report import budget_table, summary_document, summary_table, warnings
 from sim.results.run_folder import new_run_folder, write_json, write_trace
 from sim.results.sweep_plots import draw_all
 from sim.results.sweep_report import replications_table, statistics_document
@@ -62,6 +62,11 @@ def run_command(args: argparse.Namespace) -> int:
 
     print(f"{scenario.name}  (seed {seed})")
     print(summary_table(result.outcomes, origin))
+    for line in warnings(result.outcomes):
+        print(f"warning: {line}")
+    breakdown = budget_table(result.outcomes, origin)
+    if breakdown:
+        print(f"\n{breakdown}")
     print(f"\nwrote {folder}/")
     return 0
 

@@ -27,7 +27,7 @@ from sim.results.sweep_plots import draw_all
 from sim.results.sweep_report import statistics_document, sweep_table
 
 SWEEPS_ROOT = Path("results") / "sweeps"
-TABLE_OUTCOMES = ("killed_due_to_delay", "time_to_message", "message_late", "mean_wait", "p_wait")
+TABLE_OUTCOMES = ("killed_due_to_delay", "time_to_message", "never_through", "mean_wait", "p_wait")
 
 
 def register(sub: argparse._SubParsersAction) -> None:

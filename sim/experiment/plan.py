@@ -29,7 +29,6 @@ from sim import __version__
 from sim.experiment.design import DesignPoint, Range, full_grid, latin_hypercube
 from sim.experiment.sweep_spec import LatinHypercube, SweepError, SweepSpec, parse_sweep
 from sim.model.world import run_replication
-from sim.run.indicators import with_indicators
 from sim.scenario.loader import ScenarioError, apply_overrides, read_scenario_data, scenario_from_data
 
 MAX_MESSAGES = 12  # a typo in a factor path fails every point alike
@@ -136,7 +135,7 @@ def _checked(plan: SweepPlan, wanted_outcomes: list[str], source: str) -> SweepP
         more = [f"... and {len(messages) - MAX_MESSAGES} more"] if len(messages) > MAX_MESSAGES else []
         raise SweepError(messages[:MAX_MESSAGES] + more)
     first = scenario_from_data(scenarios[plan.points[0].index], source)
-    outcomes = tuple(with_indicators(run_replication(first, plan.seed, 0).outcomes))
+    outcomes = tuple(run_replication(first, plan.seed, 0).outcomes)
     unknown = sorted({o for o in wanted_outcomes if o not in outcomes})
     if unknown:
         raise SweepError([f"{source}: unknown outcome {o!r}; the scenario gives {', '.join(outcomes)}"

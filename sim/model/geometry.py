@@ -10,6 +10,8 @@ from __future__ import annotations
 import math
 from typing import Optional, Sequence
 
+import numpy as np
+
 from sim.scenario.schema import Point, Site
 
 _EPSILON_KM = 1e-9
@@ -32,6 +34,18 @@ def site_hit(x_km: float, y_km: float, sites: Sequence[Site]) -> Optional[int]:
         if d <= site.radius_km and d < best_d:
             best, best_d = i, d
     return best
+
+
+def sites_hit(x_km: np.ndarray, y_km: np.ndarray, sites: Sequence[Site]) -> list[Optional[int]]:
+    """``site_hit`` of every impact point at once."""
+    if not sites:
+        return [None] * len(x_km)
+    centres = np.array([[s.x_km, s.y_km] for s in sites])
+    radii = np.array([s.radius_km for s in sites])
+    d = np.hypot(x_km[:, None] - centres[None, :, 0], y_km[:, None] - centres[None, :, 1])
+    inside = d <= radii[None, :]
+    nearest = np.where(inside, d, np.inf).argmin(axis=1)
+    return [int(j) if inside[i, j] else None for i, j in enumerate(nearest)]
 
 
 def sites_within(point: Point | tuple[float, float], radius_km: float, sites: Sequence[Site]) -> list[int]:

@@ -7,9 +7,13 @@ positions; none was near the wrong point, so nobody objected. Had the point
 been right, the positions would have been inside the check radius and an
 objection would have gone back over the hotline.
 
-The notice is a call like any other: it needs a POC at the desk to send it.
-The objection then starts the receiving side's stop campaign, which waits on
-the same desk.
+The notice is an urgent call like any other: it needs a POC of the hotline
+desk to send it, so it waits when none is free. The check, and the
+objection it may start, follow from when the notice actually went out. The
+record keeps when the notice was *due* as well, because the time it waited
+at the desk delays the objection and so belongs to the harm due to delay
+(``sim.model.accounting``); and it says whether the conflict was found
+before the strike began or only after (caught late).
 """
 
 from __future__ import annotations
@@ -21,10 +25,10 @@ from typing import Generator
 import simpy
 
 from sim.model.caller import StopCampaign
-from sim.model.desk import HotlineDesk
+from sim.model.desk import DeskModel
 from sim.model.geometry import offset, sites_within
 from sim.model.streams import Streams
-from sim.model.trace import Trace
+from sim.model.trace import Kind, Trace
 from sim.scenario.schema import Notification, Site, Strike
 
 ACTOR = "notice"
@@ -32,34 +36,42 @@ ACTOR = "notice"
 
 @dataclass
 class NoticeRecord:
+    due: float = math.nan          # when the notice was due to go out
     sent: float = math.nan
-    reported_x_km: float = math.nan
-    reported_y_km: float = math.nan
+    check_time: float = math.nan   # from sending to the end of the check
+    checked: float = math.nan
     error_km: float = math.nan
-    caught: bool = False
+    caught: bool = False           # the check found a protected site near the notified point
+
+    @property
+    def objection_on_time(self) -> float:
+        """When the objection would have been made had the notice gone out when due."""
+        return self.due + self.check_time if self.caught else math.nan
 
 
 def notice_process(env: simpy.Environment, notice: Notification, strike: Strike, sites: list[Site],
-                   desk: HotlineDesk, campaign: StopCampaign, streams: Streams, trace: Trace,
-                   record: NoticeRecord) -> Generator[simpy.Event, None, None]:
-    rng = streams("location")
-    lead = notice.lead_time.sample(rng)
-    error = notice.error.distance_km.sample(rng)
-    bearing = notice.error.bearing_deg.sample(rng)
-    check_time = notice.check_time.sample(rng)
-    yield env.timeout(max(strike.start - lead, 0.0))
-    with desk.request_poc() as poc:
-        yield poc
-        yield env.timeout(desk.config.pocs.message_time.sample(streams("desk", 3)))
-    record.sent = env.now
+                   desk: DeskModel, campaign: StopCampaign, streams: Streams, trace: Trace,
+                   record: NoticeRecord) -> Generator[simpy.Event, object, None]:
+    lead = notice.lead_time.sample(streams("notification.lead_time"))
+    error = notice.error.distance_km.sample(streams("notification.error_km"))
+    bearing = notice.error.bearing_deg.sample(streams("notification.error_bearing"))
+    record.check_time = notice.check_time.sample(streams("notification.check_time"))
     record.error_km = error
-    record.reported_x_km, record.reported_y_km = offset(strike.target.x_km, strike.target.y_km, error, bearing)
-    trace.record(env.now, "notice_sent", ACTOR, reported_x_km=round(record.reported_x_km, 3),
-                 reported_y_km=round(record.reported_y_km, 3), error_km=round(error, 3))
-    yield env.timeout(check_time)
-    conflicts = sites_within((record.reported_x_km, record.reported_y_km), notice.check_radius_km, sites)
+    record.due = max(strike.start - lead, 0.0)
+    yield env.timeout(record.due)
+    with desk.pocs.request(urgent=True) as poc:
+        yield poc
+        assert poc.seat is not None
+        yield env.timeout(desk.message_time(poc.seat).sample(streams("notification.message_time")))
+    record.sent = env.now
+    reported = offset(strike.target.x_km, strike.target.y_km, error, bearing)
+    trace.record(env.now, Kind.NOTICE_SENT, ACTOR, reported_x_km=round(reported[0], 3),
+                 reported_y_km=round(reported[1], 3), error_km=round(error, 3), due=round(record.due, 4))
+    yield env.timeout(record.check_time)
+    conflicts = sites_within(reported, notice.check_radius_km, sites)
     record.caught = bool(conflicts)
-    trace.record(env.now, "notice_checked", "receiving side", conflict=record.caught,
+    record.checked = env.now
+    trace.record(env.now, Kind.NOTICE_CHECKED, "receiving side", conflict=record.caught,
                  sites=[sites[i].name for i in conflicts])
     if record.caught:
         yield campaign.trigger("objection")

@@ -3,23 +3,55 @@
 A replay writes it to ``trace.jsonl`` and draws the timeline from it; a
 sweep of thousands of replications keeps none of it, so the model talks to a
 ``Trace`` or to a ``NullTrace`` that drops everything at no cost.
+
+The kinds of event form a closed set (``Kind``): the timeline, the tests and
+anyone reading a trace file can rely on every kind being one of these.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import Any
+
+
+class Kind(str, Enum):
+    STRIKE_START = "strike_start"          # the first release is due
+    STRIKE_HELD = "strike_held"            # the abort arrived before the strike began
+    RELEASE = "release"                    # a weapon falls
+    STRIKE_END = "strike_end"              # no more releases: all fell, or the abort reached the aircraft
+    ABORT_ORDER = "abort_order"            # someone who can act orders the abort
+    DETECTED = "detected"                  # a party notices its sites are hit
+    NOTICE_SENT = "notice_sent"            # the pre-strike notice goes over the hotline
+    NOTICE_CHECKED = "notice_checked"      # the receiving side has checked it
+    CALL_DIAL = "call_dial"                # a party dials (an attempt begins)
+    ANSWERED = "answered"                  # a POC or duty officer picks up
+    HOLD_START = "hold_start"              # the caller waits with nobody on the line
+    HOLD_END = "hold_end"
+    CALL_ENDED = "call_ended"              # an attempt failed (misunderstood, hung up)
+    MESSAGE_TAKEN = "message_taken"        # a duty officer takes the message to pass on
+    MESSAGE_THROUGH = "message_through"    # the message reached someone who can act
+    CALLER_GAVE_UP = "caller_gave_up"      # out of attempts
+    CALLER_STOPPED = "caller_stopped"      # another party's message stopped the strike first
+    SEAT_AWAY = "poc_away"                 # a POC leaves the phone (after any call in progress)
+    SEAT_BACK = "poc_back"
+    PREEMPTED = "preempted"                # a routine call broken off for an urgent one
+    BACKGROUND_CALL = "background_call"    # a routine call answered or abandoned
+    HORIZON = "horizon"                    # the run was cut off with something still going on
+
+    def __str__(self) -> str:
+        return self.value
 
 
 @dataclass(frozen=True)
 class Event:
     time: float
-    kind: str
+    kind: Kind
     actor: str
     detail: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"time": round(self.time, 6), "kind": self.kind, "actor": self.actor,
+        return {"time": round(self.time, 6), "kind": self.kind.value, "actor": self.actor,
                 "detail": self.detail}
 
 
@@ -29,15 +61,12 @@ class Trace:
     def __init__(self) -> None:
         self.events: list[Event] = []
 
-    def record(self, time: float, kind: str, actor: str, **detail: Any) -> None:
+    def record(self, time: float, kind: Kind, actor: str, **detail: Any) -> None:
         self.events.append(Event(time, kind, actor, detail))
-
-    def of_kind(self, kind: str) -> list[Event]:
-        return [e for e in self.events if e.kind == kind]
 
 
 class NullTrace(Trace):
     enabled = False
 
-    def record(self, time: float, kind: str, actor: str, **detail: Any) -> None:
+    def record(self, time: float, kind: Kind, actor: str, **detail: Any) -> None:
         pass

@@ -1,7 +1,11 @@
-"""The figures of one replay, as a table a person reads and a JSON a program reads.
+"""The figures of one run, as a table a person reads and a JSON a program reads.
 
-Moments are shown on the scenario's clock ("16:52:33") when it has a clock
-origin, and as minutes after the start otherwise; durations in minutes.
+Moments are shown on the scenario's clock ("16:52:33", "00:10:00+1d" on the
+next day) when it has a clock origin, and as minutes after the start
+otherwise; durations in minutes. Below the table, a run that cannot answer
+some question says so in a warning line (nobody called, the message never
+got through, the horizon cut the run off), and a strike run shows where the
+time went, part by part (``sim.model.accounting``).
 """
 
 from __future__ import annotations
@@ -9,42 +13,22 @@ from __future__ import annotations
 import math
 from typing import Any, Optional
 
-from sim.model.outcomes import WAIT_THRESHOLD_PREFIX
+from sim.model.accounting import PARTS
+from sim.model.catalog import describe
 from sim.scenario.units import format_clock
 
-MOMENTS = ("first_call", "message_through", "abort_order", "strike_stop", "counterfactual_stop")
-
-# (outcome key, label, kind) in the order the table shows them.
 STRIKE_ROWS = (
-    ("first_call", "first call to stop the strike", "moment"),
-    ("message_through", "message through to someone who can act", "moment"),
-    ("time_to_message", "time from first call to the POC (message through)", "minutes"),
-    ("hold_time", "time on hold", "minutes"),
-    ("attempts", "call attempts", "count"),
-    ("abort_order", "abort order given", "moment"),
-    ("strike_stop", "abort reaches the aircraft", "moment"),
-    ("releases_total", "releases in all", "count"),
-    ("releases_before_message", "releases between first call and message through", "count"),
-    ("killed_total", "killed in all", "people"),
-    ("wounded_total", "wounded in all", "people"),
-    ("counterfactual_stop", "stop had the first call been acted on at once", "moment"),
-    ("releases_due_to_delay", "releases due to delay", "count"),
-    ("killed_due_to_delay", "killed due to delay", "people"),
-    ("wounded_due_to_delay", "wounded due to delay", "people"),
-    ("notice_caught", "pre-strike check caught the conflict", "flag"),
+    "first_hit", "first_call", "message_through", "time_to_message", "hold_time", "attempts", "abort_order",
+    "strike_stop", "releases_total", "releases_before_message", "killed_total", "wounded_total",
+    "counterfactual_stop", "releases_due_to_delay", "killed_due_to_delay", "wounded_due_to_delay",
+    "notice_caught", "notice_caught_before_strike",
 )
-QUEUE_ROWS = (
-    ("calls", "calls measured", "count"),
-    ("p_wait", "P(wait > 0)", "probability"),
-    ("mean_wait", "mean wait", "minutes"),
-    ("p_abandon", "P(abandon)", "probability"),
-    ("utilisation", "utilisation of the POCs", "probability"),
-)
+"""What ``hotline run`` shows of a strike run, in this order."""
 
 
-def threshold_label(key: str) -> str:
-    """``p_wait_gt_5`` -> ``P(wait > 5 min)``."""
-    return f"P(wait > {key.removeprefix(WAIT_THRESHOLD_PREFIX)} min)"
+def statement(label: str) -> str:
+    """A flag's question as a statement: ``P(strike held)`` -> ``strike held``."""
+    return label[2:-1] if label.startswith("P(") and label.endswith(")") else label
 
 
 def rounded(outcomes: dict[str, float], digits: int = 6) -> dict[str, Optional[float]]:
@@ -55,8 +39,8 @@ def rounded(outcomes: dict[str, float], digits: int = 6) -> dict[str, Optional[f
 def clock_times(outcomes: dict[str, float], origin: Optional[float]) -> dict[str, str]:
     if origin is None:
         return {}
-    return {k: format_clock(origin + outcomes[k]) for k in MOMENTS
-            if k in outcomes and not math.isnan(outcomes[k])}
+    return {k: format_clock(origin + v) for k, v in outcomes.items()
+            if describe(k).kind == "moment" and not math.isnan(v)}
 
 
 def format_value(value: float, kind: str, origin: Optional[float]) -> str:
@@ -64,7 +48,7 @@ def format_value(value: float, kind: str, origin: Optional[float]) -> str:
         return "-"
     if kind == "moment":
         return format_clock(origin + value) if origin is not None else f"{value:.2f} min after start"
-    if kind == "minutes":
+    if kind == "time":
         return f"{value:.2f} min"
     if kind == "count":
         return f"{value:.0f}"
@@ -75,14 +59,74 @@ def format_value(value: float, kind: str, origin: Optional[float]) -> str:
     return f"{value:.1f}"
 
 
+def _layout(rows: list[tuple[str, ...]]) -> str:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return "\n".join("  " + "  ".join(cell.rjust(w) if i else cell.ljust(w) for i, (cell, w)
+                                      in enumerate(zip(row, widths))).rstrip() for row in rows)
+
+
 def summary_table(outcomes: dict[str, float], origin: Optional[float]) -> str:
-    rows = STRIKE_ROWS if "releases_total" in outcomes else QUEUE_ROWS
-    lines = [(label, format_value(outcomes[key], kind, origin)) for key, label, kind in rows
-             if key in outcomes]
-    lines += [(threshold_label(key), f"{value:.4f}") for key, value in outcomes.items()
-              if key.startswith(WAIT_THRESHOLD_PREFIX)]
-    width = max(len(label) for label, _ in lines)
-    return "\n".join(f"  {label:<{width}}  {value}" for label, value in lines)
+    keys = [k for k in STRIKE_ROWS if k in outcomes] if "releases_total" in outcomes else list(outcomes)
+    rows = []
+    for key in keys:
+        declared = describe(key)
+        label = statement(declared.label) if declared.is_flag else declared.label
+        rows.append((label, format_value(outcomes[key], declared.kind, origin)))
+    width = max(len(label) for label, _ in rows)
+    return "\n".join(f"  {label:<{width}}  {value}" for label, value in rows)
+
+
+def warnings(outcomes: dict[str, float]) -> list[str]:
+    """One line per question this run cannot answer, or answers only in part."""
+    def yes(key: str) -> bool:
+        return outcomes.get(key, 0.0) == 1.0
+
+    lines = []
+    if yes("nobody_called"):
+        lines.append("nobody called (no release hit a protected site, and no notice was caught): there was no call "
+                     "to delay, so the time to the message and the harm due to delay are undefined (-)")
+    if yes("never_through"):
+        lines.append("the message never got through (the callers gave up, or the run ended first): the time to "
+                     "the message is undefined, and the harm due to delay counts every release after the "
+                     "counterfactual stop")
+    if yes("cut_off"):
+        lines.append("the run was cut off by the scenario's horizon with the strike or a call still going on: "
+                     "the figures cover only what happened before it, and the harm may be higher")
+    if outcomes.get("notice_caught") == 1.0 and outcomes.get("notice_caught_before_strike") == 0.0:
+        lines.append("the pre-strike check caught the conflict only after the strike had begun (caught late): "
+                     "the time the notice waited counts in the harm due to delay")
+    if yes("strike_crosses_midnight"):
+        lines.append("the strike runs past midnight: clock times marked +1d are on the next day")
+    return lines
+
+
+def budget(outcomes: dict[str, float]) -> list[dict[str, Any]]:
+    """Where the time went: each part with its minutes, releases and killed (parts that took no time left out)."""
+    rows = []
+    for part in PARTS:
+        minutes = outcomes.get(f"delay_{part.key}", math.nan)
+        releases = outcomes.get(f"releases_{part.key}", math.nan)
+        if math.isnan(minutes) or (minutes == 0 and not releases):
+            continue
+        rows.append({"part": part.key, "label": part.label, "desk": part.desk, "minutes": minutes,
+                     "releases": releases, "killed": outcomes[f"killed_{part.key}"]})
+    return rows
+
+
+def budget_table(outcomes: dict[str, float], origin: Optional[float]) -> str:
+    """``hotline run``'s answer to "where did the 27 minutes go?"; empty when the message never got through."""
+    parts = budget(outcomes)
+    if not parts:
+        return ""
+    desk = [p for p in parts if p["desk"]]
+    rows = [("part", "minutes", "releases", "killed")]
+    rows += [(p["label"], f"{p['minutes']:.2f}", f"{p['releases']:.0f}", f"{p['killed']:.1f}") for p in parts]
+    rows.append(("the desk's parts (= due to delay)", f"{sum(p['minutes'] for p in desk):.2f}",
+                 f"{sum(p['releases'] for p in desk):.0f}", f"{sum(p['killed'] for p in desk):.1f}"))
+    start = outcomes["first_hit"] if not math.isnan(outcomes["first_hit"]) else outcomes["earliest_call"]
+    when = format_value(start, "moment", origin)
+    return (f"Where did the time go? From {when} to the stop, each release charged to one part "
+            f"(see README, 'Where the time went'):\n{_layout(rows)}")
 
 
 def summary_document(scenario_name: str, source: str, seed: int, outcomes: dict[str, float],
@@ -97,4 +141,7 @@ def summary_document(scenario_name: str, source: str, seed: int, outcomes: dict[
         "code_version": __version__,
         "outcomes": rounded(outcomes),
         "clock": clock_times(outcomes, origin),
+        "warnings": warnings(outcomes),
+        "budget": [{k: (round(v, 6) if isinstance(v, float) else v) for k, v in row.items()}
+                   for row in budget(outcomes)],
     }

@@ -7,10 +7,12 @@ Four kinds, named in the sweep file's ``plots`` (``sim.experiment.sweep_spec``):
   (killed due to delay against POCs, a line per caller policy);
 - ``heatmap``: an outcome over two factors, each cell annotated with its mean
   and CI half-width (location error x check radius);
-- ``cdf``: the distribution of an outcome per design point, with a mark
-  (27 minutes for the time to reach the POC, the Deir ez-Zor delay). Curves
-  are fractions of *all* replications, so a curve that ends below 1 says how
-  often the question never arose or the message never got through;
+- ``cdf``: the distribution of an outcome per design point, with a mark (the
+  sweep's ``mark``, or the base scenario's first ``report.late_after``
+  threshold for the time to the message). Curves are fractions of *all*
+  replications, and each ends in a step at "never" on the right: the share
+  of replications in which the message never got through or nobody called
+  is drawn, not hidden;
 - ``tornado``: for a Latin hypercube, each factor's effect on an outcome over
   its whole range, from a linear fit to the point means, largest on top.
 
@@ -36,8 +38,8 @@ from sim.experiment.sweep_spec import CdfPlot, HeatmapPlot, LinePlot, SweepSpec,
 from sim.results.labels import factor_label, is_probability, outcome_label
 from sim.results.store import ResultStore
 from sim.results.sweep_report import Statistic, statistic
-from sim.run.indicators import LATE_AFTER_MIN
 from sim.run.statistics import Proportion, linear_effects
+from sim.scenario.units import parse_duration
 
 FORMATS = ("png", "svg")
 STABLE_METADATA = {"png": {"Software": None}, "svg": {"Date": None}, "pdf": {"CreationDate": None}}
@@ -172,15 +174,24 @@ def draw_heatmap(ctx: Context, plot: HeatmapPlot) -> Figure:
     return fig
 
 
+def _default_mark(ctx: Context, plot: CdfPlot) -> Optional[float]:
+    """The sweep's mark, or the base scenario's first late-after threshold for the time to the message."""
+    if plot.mark is not None or plot.outcome != "time_to_message":
+        return plot.mark
+    thresholds = ctx.manifest.get("base_scenario", {}).get("report", {}).get("late_after") or []
+    return parse_duration(thresholds[0]) if thresholds else None
+
+
 def draw_cdf(ctx: Context, plot: CdfPlot) -> Figure:
     chosen = ctx.select(plot.where)
     panels = _levels(chosen, plot.panels)
-    mark = plot.mark if plot.mark is not None else (LATE_AFTER_MIN if plot.outcome == "time_to_message" else None)
+    mark = _default_mark(ctx, plot)
     named = {plot.panels, plot.lines, *plot.where}
     varying = [f for f in ctx.labels if f not in named and len(_levels(chosen, f)) > 1]
     curves = {p.index: ctx.store.values(plot.outcome, p.index) for p in chosen}
     defined = np.concatenate([v[~np.isnan(v)] for v in curves.values()] + [np.zeros(1)])
     right = max(float(np.percentile(defined, 99)), 1.5 * mark if mark is not None else 0.0) * 1.02
+    never = right * 1.12  # where the curves take the replications that have no value
     fig, axes = _panels(len(panels))
     for ax, panel in zip(axes, panels):
         for p in _having(chosen, plot.panels, panel):
@@ -188,24 +199,29 @@ def draw_cdf(ctx: Context, plot: CdfPlot) -> Figure:
             ordered = np.sort(values[~np.isnan(values)])
             label = ", ".join(str(p.factors[f]) for f in ([plot.lines] if plot.lines else []) + varying) or "all"
             steps = np.arange(1, ordered.size + 1) / max(values.size, 1)
-            ax.step(np.r_[0.0, ordered], np.r_[0.0, steps], where="post", label=label)
+            reached = steps[-1] if steps.size else 0.0
+            ax.step(np.r_[0.0, ordered, never], np.r_[0.0, steps, 1.0 if values.size else 0.0],
+                    where="post", label=f"{label} (never: {1 - reached:.1%})")
+        ax.axvline(right, color="#999999", linestyle=":", linewidth=1)
         if mark is not None:
             ax.axvline(mark, color="crimson", linestyle="--", linewidth=1)
-            ax.text(mark, 0.02, f" {mark:g} min" + (" (Deir ez-Zor 2016)" if mark == LATE_AFTER_MIN else ""),
-                    color="crimson", fontsize=8, rotation=90, va="bottom", ha="right")
+            ax.text(mark, 0.02, f" {mark:g} min", color="crimson", fontsize=8, rotation=90, va="bottom",
+                    ha="right")
         _panel_title(ax, ctx, plot.panels, panel)
         ax.set_xlabel(outcome_label(plot.outcome))
-        ax.set_xlim(0 if defined.min() >= 0 else None, right)
+        ax.set_xlim(0 if defined.min() >= 0 else None, never * 1.04)
+        ticks = [t for t in MaxNLocator(6).tick_values(0, right) if 0 <= t <= right]
+        ax.set_xticks([*ticks, never], [f"{t:g}" for t in ticks] + ["never"])
         ax.set_ylim(0, 1.02)
         ax.grid(alpha=0.3)
     axes[0].set_ylabel("fraction of replications at or below")
-    if len(axes[0].get_lines()) > 2 or plot.lines:
+    if len(axes[0].get_lines()) > 3 or plot.lines:
         title = ", ".join(ctx.labels[f] for f in ([plot.lines] if plot.lines else []) + varying)
         fig.legend(*axes[0].get_legend_handles_labels(), title=title or None, loc="outside right center")
     fixed = ", ".join(f"{ctx.labels[f]} = {v}" for f, v in plot.where.items())
     _headline(fig, f"Distribution of {outcome_label(plot.outcome, unit=False)}",
               f"{ctx.title}{' (' + fixed + ')' if fixed else ''}: {ctx.replications} replications per point; "
-              f"axis cut at {right:.0f}; a curve ending below 1: never through, or no call")
+              f"axis cut at {right:.0f}; the step at 'never': the message never got through, or nobody called")
     return fig
 
 

@@ -2,9 +2,9 @@
 
 The story of Deir ez-Zor is a race between two clocks: the strike's releases
 and the call that could stop them. So the plot is a Gantt chart on one time
-axis, one row per party, top to bottom in the order the harm propagates:
-the strike, the caller, the POCs (away, the reason for the wait), the duty
-officer, the pre-strike notice. Bars are states that last (the strike window,
+axis, one row per actor, top to bottom in the order the harm propagates:
+the strike, each calling party, each POC (away: the reason for the wait),
+the duty officers, the pre-strike notice. Bars are states that last (the strike window,
 a call on hold, a POC away); markers are instants (a release, the message
 getting through). What the delay cost is shown twice: releases after the
 counterfactual stop ("had the first call been acted on at once") are red,
@@ -29,7 +29,7 @@ from matplotlib.figure import Figure
 from matplotlib.text import Annotation
 from matplotlib.ticker import AutoMinorLocator, FuncFormatter, MultipleLocator
 
-from sim.model.trace import Event
+from sim.model.trace import Event, Kind
 from sim.scenario.schema import Scenario
 from sim.scenario.units import format_clock
 
@@ -42,35 +42,44 @@ CALL_STYLE = {
     "hold": ("#fff1b8", "////", "on hold for a POC"),
     "POC": ("#74c476", "", "talking to a POC"),
 }
-STARTS = {"call_dial": "ringing", "hold_start": "hold"}
-ENDS = {"hold_end", "call_ended", "message_taken", "message_through", "caller_gave_up"}
 ENDINGS = {"misunderstood": "call misunderstood", "abandoned": "caller hung up on hold"}
 RELEASE, LATE = "#4d4d4d", "#d62728"
 WHITE = {"facecolor": "white", "edgecolor": "none", "pad": 1}  # label background over lines
 MOMENTS = (  # (outcome key, label, colour, line style)
     ("first_call", "first call", "#e6550d", "-"),
-    ("counterfactual_stop", "stop had the first call been acted on at once", "#756bb1", ":"),
+    ("counterfactual_stop", "stop had the earliest possible call been acted on at once", "#756bb1", ":"),
     ("message_through", "message through", "#31a354", "-"),
     ("abort_order", "abort order", "#3182bd", "--"),
     ("strike_stop", "abort reaches aircraft", "#08306b", "--"),
 )
+Segment = tuple[float, float, str]
 
 
 def _present(value: Optional[float]) -> bool:
     return value is not None and not math.isnan(value)
 
 
-def _call_segments(events: Sequence[Event], end: float) -> list[tuple[float, float, str]]:
-    """(start, end, state) pieces of the caller's line, attempt by attempt."""
-    segments: list[tuple[float, float, str]] = []
+def _caller_of(e: Event) -> str:
+    """The party an event belongs to: its actor for the caller's own events, else its ``caller`` detail."""
+    return str(e.detail.get("caller", e.actor))
+
+
+def call_segments(events: Sequence[Event], party: str, end: float) -> list[Segment]:
+    """(start, end, state) pieces of one party's line: ringing or on hold, then talking to whom."""
+    segments: list[Segment] = []
     state: Optional[str] = None
     since = 0.0
     for e in events:
-        if e.kind == "answered":
-            new: Optional[str] = e.actor
-        elif e.kind in STARTS:
-            new = STARTS[e.kind]
-        elif e.kind in ENDS and state is not None:
+        if _caller_of(e) != party:
+            continue
+        if e.kind == Kind.ANSWERED:
+            new: Optional[str] = str(e.detail.get("role", "POC"))
+        elif e.kind == Kind.CALL_DIAL:
+            new = "ringing"
+        elif e.kind == Kind.HOLD_START:
+            new = "hold"
+        elif e.kind in (Kind.HOLD_END, Kind.CALL_ENDED, Kind.MESSAGE_TAKEN, Kind.MESSAGE_THROUGH,
+                        Kind.CALLER_GAVE_UP, Kind.CALLER_STOPPED) and state is not None:
             new = None
         else:
             continue
@@ -79,22 +88,37 @@ def _call_segments(events: Sequence[Event], end: float) -> list[tuple[float, flo
         state, since = new, e.time
     if state is not None:
         segments.append((since, end, state))
-    return [s for s in segments if s[1] > s[0]]
+    return [seg for seg in segments if seg[1] > seg[0]]
 
 
-def _poc_away(events: Sequence[Event], end: float) -> dict[str, list[tuple[float, float]]]:
+def relay_segments(events: Sequence[Event], end: float) -> list[tuple[float, float]]:
+    """A duty officer passing a message on: from taking it to the message being through."""
+    spans = []
+    for e in events:
+        if e.kind == Kind.MESSAGE_TAKEN:
+            done = next((t.time for t in events if t.kind == Kind.MESSAGE_THROUGH and t.actor == "duty officer"
+                         and _caller_of(t) == _caller_of(e) and t.time >= e.time), end)
+            spans.append((e.time, done))
+    return spans
+
+
+def poc_away(events: Sequence[Event], end: float) -> dict[str, list[tuple[float, float]]]:
     """Away periods per POC; one still open when the trace ends runs to the edge."""
     away: dict[str, list[tuple[float, float]]] = {}
     left: dict[str, float] = {}
     for e in events:
-        if e.kind == "poc_away":
+        if e.kind == Kind.SEAT_AWAY:
             left[e.actor] = e.time
             away.setdefault(e.actor, [])
-        elif e.kind == "poc_back" and e.actor in left:
+        elif e.kind == Kind.SEAT_BACK and e.actor in left:
             away[e.actor].append((left.pop(e.actor), e.time))
     for actor, start in left.items():
         away[actor].append((start, end))
     return dict(sorted(away.items(), key=lambda kv: (len(kv[0]), kv[0])))  # POC 2 before POC 10
+
+
+def _parties(events: Sequence[Event]) -> list[str]:
+    return list(dict.fromkeys(e.actor for e in events if e.kind == Kind.CALL_DIAL))
 
 
 def _bar(ax: Axes, y: float, start: float, end: float, colour: str, label: str,
@@ -107,8 +131,8 @@ def _bar(ax: Axes, y: float, start: float, end: float, colour: str, label: str,
 
 
 def plot_timeline(events: Sequence[Event], outcomes: Mapping[str, float], scenario: Scenario,
-                  path: Path) -> None:
-    """Draw the replay's timeline to ``path``; the format follows its suffix."""
+                  path: Path) -> Figure:
+    """Draw the replay's timeline to ``path`` (the format follows its suffix) and return the figure."""
     shift = scenario.origin_minutes or 0.0
     evs = [Event(e.time + shift, e.kind, e.actor, e.detail) for e in events]
     moments = {k: outcomes[k] + shift for k, *_ in MOMENTS if _present(outcomes.get(k))}
@@ -117,14 +141,14 @@ def plot_timeline(events: Sequence[Event], outcomes: Mapping[str, float], scenar
     pad = max(0.03 * (hi - lo), 1.0)
     lo, hi = lo - pad, hi + pad
 
-    segments = _call_segments(evs, hi)
-    away = _poc_away(evs, hi)
-    taken = next((e.time for e in evs if e.kind == "message_taken"), None)
-    relayed = next((e.time for e in evs if e.kind == "message_through" and e.actor == "duty officer"), hi)
-    relays = [(taken, relayed)] if taken is not None else []
-    officer = [s for s in segments if s[2] == "duty officer"]
-    notice = [e for e in evs if e.kind in ("notice_sent", "notice_checked")]
-    rows = ["Strike", "Caller", *away, *(["Duty officer"] if officer or relays else []),
+    parties = _parties(evs)
+    segments = {party: call_segments(evs, party, hi) for party in parties}
+    away = poc_away(evs, hi)
+    relays = relay_segments(evs, hi)
+    officer = [seg for party in parties for seg in segments[party] if seg[2] == "duty officer"]
+    notice = [e for e in evs if e.kind in (Kind.NOTICE_SENT, Kind.NOTICE_CHECKED)]
+    names = {party: party[:1].upper() + party[1:] for party in parties} or {"": "Caller"}
+    rows = ["Strike", *names.values(), *away, *(["Duty officer"] if officer or relays else []),
             *(["Notice"] if notice else [])]
     y = {name: len(rows) - 1 - i for i, name in enumerate(rows)}
 
@@ -135,7 +159,8 @@ def plot_timeline(events: Sequence[Event], outcomes: Mapping[str, float], scenar
     ax.set_xlim(lo, hi)  # both limits first: labels are measured against them
     ax.set_ylim(-0.7, len(rows) - 0.3 + LEVEL * (len(moments) + bracket))
     _draw_strike(ax, evs, y["Strike"], outcomes.get("counterfactual_stop", math.nan) + shift)
-    _draw_caller(ax, evs, segments, y["Caller"])
+    for party, name in names.items():
+        _draw_caller(ax, [e for e in evs if _caller_of(e) == party], segments.get(party, []), y[name])
     for actor, periods in away.items():
         for start, end in periods:
             _bar(ax, y[actor], start, end, "#bdbdbd", "POC away",
@@ -161,10 +186,11 @@ def plot_timeline(events: Sequence[Event], outcomes: Mapping[str, float], scenar
     ax.text(1.02, 0.0, _headline(outcomes), transform=ax.transAxes, fontsize=9, va="bottom",
             bbox={"boxstyle": "round", "facecolor": "#f7f7f7", "edgecolor": "#999999"})
     fig.savefig(path)
+    return fig
 
 
 def _draw_strike(ax: Axes, evs: Sequence[Event], row: float, counterfactual: float) -> None:
-    held = [e for e in evs if e.kind == "strike_held"]
+    held = [e for e in evs if e.kind == Kind.STRIKE_HELD]
     if held:
         ax.plot(held[0].time, row, "o", color="#31a354", markersize=9, label="strike held", zorder=4)
         planned = held[0].detail.get("planned_releases", 0)
@@ -172,11 +198,11 @@ def _draw_strike(ax: Axes, evs: Sequence[Event], row: float, counterfactual: flo
                                      xytext=(-8, 0), textcoords="offset points", ha="right", va="center",
                                      fontsize=8))
         return
-    start = next((e.time for e in evs if e.kind == "strike_start"), None)
+    start = next((e.time for e in evs if e.kind == Kind.STRIKE_START), None)
     if start is not None:
-        end = next((e.time for e in evs if e.kind == "strike_end"), ax.get_xlim()[1])
+        end = next((e.time for e in evs if e.kind == Kind.STRIKE_END), ax.get_xlim()[1])
         _bar(ax, row, start, end, "#f0f0f0", "strike window")
-    for e in (e for e in evs if e.kind == "release"):
+    for e in (e for e in evs if e.kind == Kind.RELEASE):
         late = e.time >= counterfactual  # False when there is no counterfactual (NaN)
         ax.plot(e.time, row, "|", color=LATE if late else RELEASE, markersize=16, markeredgewidth=1.8,
                 label="release due to delay" if late else "release", zorder=3)
@@ -189,13 +215,16 @@ def _draw_caller(ax: Axes, evs: Sequence[Event], segments: Sequence[tuple[float,
         minutes = f" {end - start:.0f} min" if state == "hold" else ""
         _bar(ax, row, start, end, colour, label, hatch, f"{label.split(' for')[0]}{minutes}")
     for e in evs:
-        if e.kind in ("call_ended", "caller_gave_up"):
+        if e.kind in (Kind.CALL_ENDED, Kind.CALLER_GAVE_UP):
             label = ENDINGS.get(e.detail.get("outcome", ""), "caller gave up")
             ax.plot(e.time, row, "X", color="#a50f15", markersize=8, label=label, zorder=4)
-        elif e.kind == "message_through":
+        elif e.kind == Kind.CALLER_STOPPED:
+            ax.plot(e.time, row, "s", color="#636363", markersize=6, label="stops calling: strike stopped",
+                    zorder=4)
+        elif e.kind == Kind.MESSAGE_THROUGH:
             ax.plot(e.time, row, "*", color="#31a354", markeredgecolor="black", markersize=14,
                     label="message through", zorder=4)
-    if not any(e.kind == "call_dial" for e in evs):
+    if not any(e.kind == Kind.CALL_DIAL for e in evs):
         ax.annotate("no call made", (ax.get_xlim()[0], row), xytext=(8, 0), textcoords="offset points",
                     va="center", fontsize=8, style="italic")
 
@@ -204,7 +233,7 @@ def _draw_notice(ax: Axes, notice: Sequence[Event], row: float) -> None:
     """The notice going out and the receiving side's check of it, with one line of text."""
     parts = []
     for e in notice:
-        if e.kind == "notice_sent":
+        if e.kind == Kind.NOTICE_SENT:
             ax.plot(e.time, row, "o", color="#636363", markersize=7, label="notice sent", zorder=4)
             parts.append(f"notice sent, {e.detail.get('error_km', math.nan):.1f} km off")
         else:
@@ -229,7 +258,7 @@ def _draw_moments(ax: Axes, evs: Sequence[Event], outcomes: Mapping[str, float],
         ax.axvspan(first, through, color="#fdd0a2", alpha=0.35, zorder=0, linewidth=0)
         ax.annotate("", (first, base - LEVEL / 3), (through, base - LEVEL / 3),
                     arrowprops={"arrowstyle": "|-|,widthA=0.3,widthB=0.3", "color": "#a63603"})
-        via = next((e.actor for e in evs if e.kind == "message_through"), "POC")
+        via = next((e.actor for e in evs if e.kind == Kind.MESSAGE_THROUGH), "POC")
         n = outcomes.get("releases_before_message", math.nan)
         count = f", {n:.0f} release{'' if n == 1 else 's'}" if _present(n) else ""
         who = "the POC" if via == "POC" else "action via the duty officer"

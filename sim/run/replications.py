@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from sim.model.world import run_replication
-from sim.run.indicators import with_indicators
 from sim.scenario.loader import scenario_from_data
 
 Rows = list[tuple[int, dict[str, float]]]
@@ -35,5 +34,4 @@ class Batch:
 def run_batch(batch: Batch) -> tuple[int, Rows]:
     """Run every replication of the batch; picklable, so any executor can call it."""
     scenario = scenario_from_data(batch.scenario, batch.source)
-    return batch.point, [(k, with_indicators(run_replication(scenario, batch.seed, k).outcomes))
-                         for k in batch.replications]
+    return batch.point, [(k, run_replication(scenario, batch.seed, k).outcomes) for k in batch.replications]

@@ -9,19 +9,24 @@ or as a distribution when it is not::
 
     detection_delay: {dist: lognormal, mean: "30 min", sd: "8 min"}
 
-The model draws from these with the ``numpy.random.Generator`` stream of the
-random source that owns the quantity (see ``sim.model.streams``), so the same
-seed gives the same draws. Durations may carry units in every parameter;
-plain quantities (kilometres, people) are numbers.
+Every draw takes exactly one uniform number u from the quantity's own stream
+(``sim.model.streams``) and returns the value below which a fraction u of
+the distribution lies (its inverse distribution function, ``quantile``).
+One uniform per draw, whatever the distribution, is what keeps common random
+numbers intact when a fixed value becomes a distribution, and what lets an
+engine working on arrays (``quantiles``) reproduce every draw exactly.
+Durations may carry units in every parameter; plain quantities (kilometres,
+people) are numbers. Infinite and NaN parameters are refused.
 """
 
 from __future__ import annotations
 
 import math
-from typing import Annotated, Any, Literal, Union
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
 
 import numpy as np
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -29,17 +34,41 @@ from pydantic import (
     create_model,
     model_validator,
 )
+from scipy.special import gammaincinv, ndtri
 
 from sim.scenario.units import parse_duration
+
+if TYPE_CHECKING:  # the model layer draws; the input layer only describes
+    from sim.model.streams import Stream
 
 _PARAMS = ("value", "mean", "sd", "low", "mode", "high", "shape", "scale", "values")
 
 
 class _Dist(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
-    def sample(self, rng: np.random.Generator) -> float:  # pragma: no cover - abstract
+    def quantile(self, u: float) -> float:  # pragma: no cover - abstract
+        """The value at cumulative probability ``u`` in (0, 1)."""
         raise NotImplementedError
+
+    def quantiles(self, u: np.ndarray) -> np.ndarray:  # pragma: no cover - abstract
+        """``quantile`` of every element of ``u``."""
+        raise NotImplementedError
+
+    @property
+    def minimum(self) -> float:  # pragma: no cover - abstract
+        """The lowest value a draw can take."""
+        raise NotImplementedError
+
+    @property
+    def mean_value(self) -> float:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def sample(self, stream: "Stream") -> float:
+        return self.quantile(stream.uniform())
+
+    def sample_many(self, stream: "Stream", count: int) -> np.ndarray:
+        return self.quantiles(stream.uniforms(count))
 
 
 class Fixed(_Dist):
@@ -48,7 +77,14 @@ class Fixed(_Dist):
     dist: Literal["fixed"] = "fixed"
     value: float
 
-    def sample(self, rng: np.random.Generator) -> float:
+    def quantile(self, u: float) -> float:
+        return self.value
+
+    def quantiles(self, u: np.ndarray) -> np.ndarray:
+        return np.full(np.shape(u), self.value)
+
+    @property
+    def minimum(self) -> float:
         return self.value
 
     @property
@@ -60,8 +96,15 @@ class Exponential(_Dist):
     dist: Literal["exponential"]
     mean: float = Field(gt=0)
 
-    def sample(self, rng: np.random.Generator) -> float:
-        return float(rng.exponential(self.mean))
+    def quantile(self, u: float) -> float:
+        return -self.mean * math.log1p(-u)
+
+    def quantiles(self, u: np.ndarray) -> np.ndarray:
+        return -self.mean * np.log1p(-u)
+
+    @property
+    def minimum(self) -> float:
+        return 0.0
 
     @property
     def mean_value(self) -> float:
@@ -75,9 +118,21 @@ class Lognormal(_Dist):
     mean: float = Field(gt=0)
     sd: float = Field(ge=0)
 
-    def sample(self, rng: np.random.Generator) -> float:
+    def _log_parameters(self) -> tuple[float, float]:
         sigma2 = math.log1p((self.sd / self.mean) ** 2)
-        return float(rng.lognormal(math.log(self.mean) - sigma2 / 2, math.sqrt(sigma2)))
+        return math.log(self.mean) - sigma2 / 2, math.sqrt(sigma2)
+
+    def quantile(self, u: float) -> float:
+        mu, sigma = self._log_parameters()
+        return math.exp(mu + sigma * float(ndtri(u)))
+
+    def quantiles(self, u: np.ndarray) -> np.ndarray:
+        mu, sigma = self._log_parameters()
+        return np.exp(mu + sigma * ndtri(u))
+
+    @property
+    def minimum(self) -> float:
+        return 0.0
 
     @property
     def mean_value(self) -> float:
@@ -95,8 +150,15 @@ class Uniform(_Dist):
             raise ValueError(f"uniform needs low <= high, got low={self.low}, high={self.high}")
         return self
 
-    def sample(self, rng: np.random.Generator) -> float:
-        return float(rng.uniform(self.low, self.high))
+    def quantile(self, u: float) -> float:
+        return self.low + u * (self.high - self.low)
+
+    def quantiles(self, u: np.ndarray) -> np.ndarray:
+        return self.low + u * (self.high - self.low)
+
+    @property
+    def minimum(self) -> float:
+        return self.low
 
     @property
     def mean_value(self) -> float:
@@ -118,8 +180,20 @@ class Triangular(_Dist):
             )
         return self
 
-    def sample(self, rng: np.random.Generator) -> float:
-        return float(rng.triangular(self.low, self.mode, self.high))
+    def quantile(self, u: float) -> float:
+        width, split = self.high - self.low, (self.mode - self.low) / (self.high - self.low)
+        if u < split:
+            return self.low + math.sqrt(u * width * (self.mode - self.low))
+        return self.high - math.sqrt((1 - u) * width * (self.high - self.mode))
+
+    def quantiles(self, u: np.ndarray) -> np.ndarray:
+        width, split = self.high - self.low, (self.mode - self.low) / (self.high - self.low)
+        return np.where(u < split, self.low + np.sqrt(u * width * (self.mode - self.low)),
+                        self.high - np.sqrt((1 - u) * width * (self.high - self.mode)))
+
+    @property
+    def minimum(self) -> float:
+        return self.low
 
     @property
     def mean_value(self) -> float:
@@ -131,8 +205,15 @@ class Gamma(_Dist):
     shape: float = Field(gt=0)
     scale: float = Field(gt=0)
 
-    def sample(self, rng: np.random.Generator) -> float:
-        return float(rng.gamma(self.shape, self.scale))
+    def quantile(self, u: float) -> float:
+        return self.scale * float(gammaincinv(self.shape, u))
+
+    def quantiles(self, u: np.ndarray) -> np.ndarray:
+        return self.scale * gammaincinv(self.shape, u)
+
+    @property
+    def minimum(self) -> float:
+        return 0.0
 
     @property
     def mean_value(self) -> float:
@@ -144,8 +225,15 @@ class Weibull(_Dist):
     shape: float = Field(gt=0)
     scale: float = Field(gt=0)
 
-    def sample(self, rng: np.random.Generator) -> float:
-        return float(self.scale * rng.weibull(self.shape))
+    def quantile(self, u: float) -> float:
+        return self.scale * (-math.log1p(-u)) ** (1 / self.shape)
+
+    def quantiles(self, u: np.ndarray) -> np.ndarray:
+        return self.scale * (-np.log1p(-u)) ** (1 / self.shape)
+
+    @property
+    def minimum(self) -> float:
+        return 0.0
 
     @property
     def mean_value(self) -> float:
@@ -158,8 +246,15 @@ class Empirical(_Dist):
     dist: Literal["empirical"]
     values: list[float] = Field(min_length=1)
 
-    def sample(self, rng: np.random.Generator) -> float:
-        return float(self.values[int(rng.integers(len(self.values)))])
+    def quantile(self, u: float) -> float:
+        return self.values[int(u * len(self.values))]
+
+    def quantiles(self, u: np.ndarray) -> np.ndarray:
+        return np.asarray(self.values, dtype=float)[(u * len(self.values)).astype(np.int64)]
+
+    @property
+    def minimum(self) -> float:
+        return min(self.values)
 
     @property
     def mean_value(self) -> float:
@@ -244,3 +339,16 @@ Distribution = Annotated[_Any, BeforeValidator(
 DurationDistribution = Annotated[_Any, BeforeValidator(
     _coerce(with_units=True), json_schema_input_type=float | str | _written_union(with_units=True))]
 """A duration in minutes: number, ``"90 s"``-style string, or distribution."""
+
+
+def _non_negative(dist: _Dist) -> _Dist:
+    if dist.minimum < 0:
+        what = "the value" if isinstance(dist, Fixed) else f"this {dist.dist} distribution"
+        raise ValueError(f"cannot be negative, but {what} goes down to {dist.minimum:g}")
+    return dist
+
+
+NonNegativeDistribution = Annotated[_Any, BeforeValidator(
+    _coerce(with_units=False), json_schema_input_type=float | _written_union(with_units=False)),
+    AfterValidator(_non_negative)]
+"""A quantity that cannot be negative (people harmed, kilometres): number or distribution."""

@@ -4,6 +4,12 @@ The model counts time in minutes from the scenario's clock origin. A file may
 say ``27`` (minutes), ``"90 s"``, ``"27 min"`` or ``"1.5 h"`` for a duration,
 and ``"16:25"`` or ``"16:52:33"`` for a moment on the clock: with a clock
 origin of ``"15:00"``, ``"16:25"`` is minute 85.
+
+A clock time is on the day of the clock origin unless it says otherwise:
+``"08:00+1d"`` is eight in the morning of the next day, ``"20:00-1d"`` eight
+in the evening of the day before. A night shift is ``"20:00"`` to
+``"08:00+1d"``; a POC who went off duty the evening before the clock starts
+is away from ``"20:00-1d"``. Nothing wraps to another day silently.
 """
 
 from __future__ import annotations
@@ -17,7 +23,8 @@ _UNIT_MINUTES = {
     "d": 1440.0, "day": 1440.0, "days": 1440.0,
 }
 _DURATION = re.compile(r"^\s*([-+]?\d+(?:\.\d*)?(?:[eE][-+]?\d+)?)\s*([a-zA-Z]+)?\s*$")
-_CLOCK = re.compile(r"^\s*(\d{1,2}):(\d{2})(?::(\d{2}(?:\.\d*)?))?\s*$")
+_CLOCK = re.compile(r"^\s*(\d{1,2}):(\d{2})(?::(\d{2}(?:\.\d*)?))?\s*(?:([+-])\s*(\d{1,3})\s*d)?\s*$")
+MINUTES_PER_DAY = 1440.0
 
 
 def parse_duration(value: object) -> float:
@@ -40,24 +47,27 @@ def parse_duration(value: object) -> float:
 
 
 def parse_clock(value: object) -> float:
-    """Minutes after midnight from ``"HH:MM"`` or ``"HH:MM:SS"``."""
+    """Minutes after midnight of the origin's day from ``"HH:MM[:SS]"``, ``"HH:MM+1d"`` or ``"HH:MM-1d"``."""
     if isinstance(value, str):
         match = _CLOCK.match(value)
         if match:
-            hours, minutes, seconds = match.groups()
+            hours, minutes, seconds, sign, days = match.groups()
             h, m, s = int(hours), int(minutes), float(seconds or 0)
+            shift = (1 if sign == "+" else -1) * int(days) * MINUTES_PER_DAY if sign else 0.0
             if h < 24 and m < 60 and s < 60:
-                return round(h * 60.0 + m + s / 60.0, 9)
-    raise ValueError(f"expected a clock time such as \"16:25\", got {value!r}")
+                return round(h * 60.0 + m + s / 60.0 + shift, 9)
+    raise ValueError(f"expected a clock time such as \"16:25\" or \"08:00+1d\" (next day), got {value!r}")
 
 
 def is_clock(value: object) -> bool:
     return isinstance(value, str) and _CLOCK.match(value) is not None
 
 
-def format_clock(minutes_after_midnight: float) -> str:
-    """``1012.55`` -> ``"16:52:33"``; wraps past midnight."""
-    total_seconds = round(minutes_after_midnight * 60.0) % (24 * 3600)
-    h, rest = divmod(total_seconds, 3600)
+def format_clock(minutes_after_midnight: float, days: bool = True) -> str:
+    """``1012.55`` -> ``"16:52:33"``; ``1445`` -> ``"00:05:00+1d"`` (without the day if ``days`` is False)."""
+    total_seconds = round(minutes_after_midnight * 60.0)
+    day, seconds = divmod(total_seconds, 24 * 3600)
+    h, rest = divmod(seconds, 3600)
     m, s = divmod(rest, 60)
-    return f"{h:02d}:{m:02d}:{s:02d}"
+    suffix = f"{day:+d}d" if day and days else ""
+    return f"{h:02d}:{m:02d}:{s:02d}{suffix}"

@@ -28,7 +28,8 @@ from typing import Iterable, Iterator, Optional
 from scipy.special import stdtrit
 
 from sim.experiment.executors import Executor, LocalExecutor
-from sim.results.report import QUEUE_ROWS, WAIT_THRESHOLD_PREFIX, threshold_label
+from sim.model.catalog import describe
+from sim.model.outcomes import WAIT_THRESHOLD_PREFIX
 from sim.run.replications import Batch, run_batch
 from sim.run.statistics import summarise
 from sim.scenario.distributions import Exponential
@@ -46,7 +47,6 @@ SEED = 1
 BATCH = 5
 """Replications per task handed to a worker."""
 
-_LABELS = {key: label for key, label, _ in QUEUE_ROWS}
 
 
 @dataclass(frozen=True)
@@ -155,9 +155,7 @@ class Figure:
 
     @property
     def label(self) -> str:
-        if self.key.startswith(WAIT_THRESHOLD_PREFIX):
-            return threshold_label(self.key)
-        return _LABELS[self.key]
+        return describe(self.key).label
 
     @property
     def passed(self) -> bool:
