@@ -14,13 +14,11 @@ from __future__ import annotations
 import math
 from typing import Optional
 
-from sim.model.background import QueueRecord
 from sim.model.caller import CallRecord
 from sim.model.notification import NoticeRecord
 from sim.model.strike import StrikeRecord
 
 NAN = math.nan
-WAIT_THRESHOLD_PREFIX = "p_wait_gt_"  # + threshold in minutes: P(wait > t)
 
 
 def strike_outcomes(strike: StrikeRecord, planned: int, call: CallRecord,
@@ -53,21 +51,3 @@ def strike_outcomes(strike: StrikeRecord, planned: int, call: CallRecord,
         "notice_caught": NAN if notice is None or math.isnan(notice.sent) else float(notice.caught),
         "notice_error_km": NAN if notice is None else notice.error_km,
     }
-
-
-def queue_outcomes(queue: QueueRecord, servers: int, thresholds: list[float]) -> dict[str, float]:
-    waits, served = queue.waits, queue.served
-    n = len(waits)
-    if n == 0:
-        return {"calls": 0.0}
-    span = queue.measured_to - queue.measured_from
-    out = {
-        "calls": float(n),
-        "p_wait": sum(1 for w in waits if w > 0) / n,
-        "mean_wait": sum(waits) / n,
-        "p_abandon": 1.0 - sum(served) / n,
-        "utilisation": queue.busy_time / (servers * span) if span > 0 else NAN,
-    }
-    for t in thresholds:
-        out[f"{WAIT_THRESHOLD_PREFIX}{t:g}"] = sum(1 for w in waits if w > t) / n
-    return out

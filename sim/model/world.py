@@ -18,7 +18,8 @@ from sim.model.caller import StopCampaign
 from sim.model.desk import HotlineDesk
 from sim.model.detection import detection_process
 from sim.model.notification import NoticeRecord, notice_process
-from sim.model.outcomes import queue_outcomes, strike_outcomes
+from sim.model.outcomes import strike_outcomes
+from sim.model.queue_figures import queue_outcomes
 from sim.model.streams import Streams
 from sim.model.strike import StrikeProcess, plan_releases
 from sim.model.trace import NullTrace, Trace

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 from typing import Optional
 
-from sim.results.report import QUEUE_ROWS, STRIKE_ROWS, WAIT_THRESHOLD_PREFIX, threshold_label
+from sim.model.queue_figures import queue_figure
+from sim.results.report import STRIKE_ROWS, row_kind
 from sim.run.indicators import PROBABILITY_LABELS
 
 _UNITS = {"minutes": "min", "moment": "min after clock origin", "people": "people", "probability": ""}
-_ROWS = {key: (label, kind) for key, label, kind in STRIKE_ROWS + QUEUE_ROWS}
+_ROWS = {key: (label, kind) for key, label, kind in STRIKE_ROWS}
 _OWN = {  # outcomes the replay table does not show, or words that read better on an axis
     "time_to_message": ("time from first call to message through", "minutes"),
     "releases_planned": ("releases planned", "count"),
@@ -46,6 +47,9 @@ def is_probability(outcome: str) -> bool:
 def outcome_kind(outcome: str) -> str:
     if is_probability(outcome):
         return "probability"
+    queue = queue_figure(outcome)
+    if queue is not None:
+        return row_kind(queue)
     return _KNOWN.get(outcome, ("", "count"))[1]
 
 
@@ -53,8 +57,9 @@ def outcome_label(outcome: str, unit: bool = True) -> str:
     """``killed due to delay (people)``; a probability's label is its question."""
     if is_probability(outcome):
         return PROBABILITY_LABELS[outcome]
-    if outcome.startswith(WAIT_THRESHOLD_PREFIX):
-        return threshold_label(outcome)
+    queue = queue_figure(outcome)
+    if queue is not None:
+        return queue.axis_label() if unit else queue.label
     label, kind = _KNOWN.get(outcome, (outcome.replace("_", " "), "count"))
     suffix = _UNITS.get(kind, "")
     return f"{label} ({suffix})" if unit and suffix and "(" not in label else label

@@ -9,7 +9,8 @@ from __future__ import annotations
 import math
 from typing import Any, Optional
 
-from sim.model.outcomes import WAIT_THRESHOLD_PREFIX
+from sim.model.outcome import Outcome
+from sim.model.queue_figures import queue_figure
 from sim.scenario.units import format_clock
 
 MOMENTS = ("first_call", "message_through", "abort_order", "strike_stop", "counterfactual_stop")
@@ -33,18 +34,11 @@ STRIKE_ROWS = (
     ("wounded_due_to_delay", "wounded due to delay", "people"),
     ("notice_caught", "pre-strike check caught the conflict", "flag"),
 )
-QUEUE_ROWS = (
-    ("calls", "calls measured", "count"),
-    ("p_wait", "P(wait > 0)", "probability"),
-    ("mean_wait", "mean wait", "minutes"),
-    ("p_abandon", "P(abandon)", "probability"),
-    ("utilisation", "utilisation of the POCs", "probability"),
-)
 
 
-def threshold_label(key: str) -> str:
-    """``p_wait_gt_5`` -> ``P(wait > 5 min)``."""
-    return f"P(wait > {key.removeprefix(WAIT_THRESHOLD_PREFIX)} min)"
+def row_kind(outcome: Outcome) -> str:
+    """The kind of a declared outcome in this table's words (a duration shows in minutes)."""
+    return "minutes" if outcome.kind == "time" else outcome.kind
 
 
 def rounded(outcomes: dict[str, float], digits: int = 6) -> dict[str, Optional[float]]:
@@ -76,11 +70,12 @@ def format_value(value: float, kind: str, origin: Optional[float]) -> str:
 
 
 def summary_table(outcomes: dict[str, float], origin: Optional[float]) -> str:
-    rows = STRIKE_ROWS if "releases_total" in outcomes else QUEUE_ROWS
-    lines = [(label, format_value(outcomes[key], kind, origin)) for key, label, kind in rows
-             if key in outcomes]
-    lines += [(threshold_label(key), f"{value:.4f}") for key, value in outcomes.items()
-              if key.startswith(WAIT_THRESHOLD_PREFIX)]
+    if "releases_total" in outcomes:
+        lines = [(label, format_value(outcomes[key], kind, origin)) for key, label, kind in STRIKE_ROWS
+                 if key in outcomes]
+    else:
+        figures = [figure for figure in map(queue_figure, outcomes) if figure is not None]
+        lines = [(f.label, format_value(outcomes[f.name], row_kind(f), origin)) for f in figures]
     width = max(len(label) for label, _ in lines)
     return "\n".join(f"  {label:<{width}}  {value}" for label, value in lines)
 
