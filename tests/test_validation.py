@@ -107,6 +107,18 @@ def test_a_wrong_service_rate_fails_the_suite(cases: list[Case]) -> None:
     assert "FAIL" in format_validation(broken)
 
 
+def test_abandoners_too_rare_to_time_fail_the_check_and_say_why() -> None:
+    """Patience of 10^5 min on a half-loaded desk: one caller in 10,000 hangs up, so
+    4 x 200 measured calls hold no abandoner with chance e^-0.08 = 92% (none at seed 1).
+    Theory still has their mean wait (about 20 min); the run has none, and must not pass it."""
+    rare = suite.desk_case("rare hang-ups", 1, 3.0, 10, 1e5, [5], measured_calls=200)
+    result = validate([rare], replications=4)
+    abandoners = next(f for f in result.figures if f.key == "mean_wait_abandoned")
+    assert abandoners.undefined_in == 4 and not abandoners.passed
+    assert ("undefined in 4 of 4 replications, left out: no measured call hung up"
+            in format_validation(result))
+
+
 def test_the_rates_come_off_the_scenario_file() -> None:
     impatient = case_from_scenario(load_scenario(ABANDON_EXAMPLE))
     assert impatient.reference == erlang_a(5, 36 / 60, 1 / 10, 1 / 30)

@@ -8,9 +8,9 @@ estimate of each figure, their mean has a t confidence interval, and the
 figure passes when theory falls inside it.
 
 A suite checks many figures at once (every figure of
-``sim.model.queue_figures`` theory gives, over a dozen desks), and with 84
-intervals at 95% four would fail by chance alone. So each interval is widened by Bonferroni
-to level ``1 - alpha / m`` for ``m`` figures: then the chance that *any*
+``sim.model.queue_figures`` that theory gives, over a dozen desks), and with
+84 intervals at 95% four would fail by chance alone. So each interval is
+widened by Bonferroni to level ``1 - alpha / m`` for ``m`` figures: then the chance that *any*
 figure of a correct model fails is at most ``alpha`` (1% by default), however
 the figures depend on each other. The intervals stay narrow enough that a
 model whose calls last 5% longer than theory is told fails on every desk.
@@ -29,6 +29,7 @@ from typing import Iterable, Iterator, Optional
 from scipy.special import stdtrit
 
 from sim.experiment.executors import Executor, LocalExecutor
+from sim.model.outcome import Outcome
 from sim.model.queue_figures import (
     ANSWERED_WAIT_OVER,
     MEAN_WAIT,
@@ -177,12 +178,18 @@ class Figure:
     ci_low: float
     ci_high: float
     analytic: float
+    undefined_in: int = 0
+    """Replications in which the figure had no value (no abandoner to time), left out of its interval."""
+
+    @property
+    def declared(self) -> Outcome:
+        declared = queue_figure(self.key)
+        assert declared is not None  # every checked figure is one of queue_outcomes
+        return declared
 
     @property
     def label(self) -> str:
-        declared = queue_figure(self.key)
-        assert declared is not None  # every checked figure is one of queue_outcomes
-        return declared.label
+        return self.declared.label
 
     @property
     def passed(self) -> bool:
@@ -242,17 +249,19 @@ def validate(cases: list[Case], replications: int = REPLICATIONS, seed: int = SE
     runs = list(zip(cases, simulate(cases, replications, seed, executor or LocalExecutor(1), batch)))
     count = sum(len(values) for _, values in runs)
     level = 1.0 - family_error / count
-    t = float(stdtrit(replications - 1, 1.0 - (1.0 - level) / 2))
-    return Validation([(case, [_figure(case, key, sample, t) for key, sample in values.items()])
+    return Validation([(case, [_figure(case, key, sample, level) for key, sample in values.items()])
                        for case, values in runs], replications, seed, level, family_error)
 
 
-def _figure(case: Case, key: str, sample: list[float], t: float) -> Figure:
+def _figure(case: Case, key: str, sample: list[float], level: float) -> Figure:
+    """The t interval over the replications that define the figure; with fewer than two it has none and fails."""
     summary = summarise(sample)
-    half = t * summary.sd / math.sqrt(summary.n)
+    half = math.nan
+    if summary.n >= 2:
+        half = float(stdtrit(summary.n - 1, 1.0 - (1.0 - level) / 2)) * summary.sd / math.sqrt(summary.n)
     analytic = case.analytic(key)
     assert analytic is not None  # simulate() keeps only the figures theory gives
-    return Figure(key, summary.mean, summary.mean - half, summary.mean + half, analytic)
+    return Figure(key, summary.mean, summary.mean - half, summary.mean + half, analytic, summary.missing)
 
 
 def format_validation(result: Validation) -> str:
@@ -268,6 +277,9 @@ def format_validation(result: Validation) -> str:
             interval = f"[{f.ci_low:.4f}, {f.ci_high:.4f}]"
             lines.append(f"  {f.label:<{width}}  {f.simulated:9.4f}  {interval:^22}  {f.analytic:9.4f}  "
                          f"{'pass' if f.passed else 'FAIL'}")
+            if f.undefined_in:
+                lines.append(f"    undefined in {f.undefined_in} of {result.replications} replications, "
+                             f"left out: {f.declared.undefined}")
     failed = len(result.failures)
     lines += ["", f"{len(result.figures) - failed} of {len(result.figures)} figures agree with theory"
               + (f"; {failed} FAIL" if failed else "")]
