@@ -65,10 +65,12 @@ def test_every_figure_is_declared_in_report_order_and_says_whom_it_counts() -> N
     assert names == [f.name if isinstance(f, Outcome) else f.name(5) for f in QUEUE_FIGURES]
     labels = {name: d.label for name, d in zip(names, declared) if d is not None}
     assert labels["mean_wait"] == "mean wait of all calls"
-    assert labels["mean_wait_answered"] == "mean wait of answered calls (average speed of answer)"
+    assert labels["mean_wait_answered"] == "mean wait of answered calls: the average speed of answer"
     assert labels["p_answered_wait_gt_5"] == "P(wait > 5 min | answered)"
     assert labels["service_level_5"] == "service level: P(answered within 5 min)"
-    assert labels["mean_wait_abandoned"] == "mean wait of abandoners (until they hang up)"
+    assert labels["mean_wait_abandoned"] == "mean wait of abandoners until they hang up"
+    answered = declared[names.index("mean_wait_answered")]
+    assert answered is not None and answered.axis_label() == labels["mean_wait_answered"] + " (min)"
     assert queue_figure("killed_total") is None and queue_figure("p_wait_gt_x") is None
 
 

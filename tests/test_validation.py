@@ -187,7 +187,7 @@ def test_hotline_run_reports_the_queue_outcomes(tmp_path: Path, capsys: pytest.C
     for label in ("calls measured", "P(wait > 0)", "mean wait of all calls", "P(abandon)",
                   "utilisation of the POCs", "P(wait > 5 min)", "P(wait > 20 min)",
                   "service level: P(answered within 20 min)", "P(wait > 20 min | answered)",
-                  "mean wait of answered calls (average speed of answer)"):
+                  "mean wait of answered calls: the average speed of answer"):
         assert label in printed
     abandoners = next(line for line in printed.splitlines() if "mean wait of abandoners" in line)
     assert abandoners.split()[-1] == "-"  # nobody hung up: no figure rather than a made-up zero

@@ -41,11 +41,11 @@ SERVICE_LEVEL = OutcomeFamily("service_level_", "service level: P(answered withi
 P_ABANDON = Outcome("p_abandon", "P(abandon)", "probability", undefined=_NO_CALLS)
 UTILISATION = Outcome("utilisation", "utilisation of the POCs", "probability",
                       undefined="fewer than two calls measured: no time span to measure over")
-MEAN_WAIT_ANSWERED = Outcome("mean_wait_answered", "mean wait of answered calls (average speed of answer)",
+MEAN_WAIT_ANSWERED = Outcome("mean_wait_answered", "mean wait of answered calls: the average speed of answer",
                              "time", undefined=_NO_ANSWER)
 ANSWERED_WAIT_OVER = OutcomeFamily("p_answered_wait_gt_", "P(wait > {t} | answered)", "probability",
                                    undefined=_NO_ANSWER)
-MEAN_WAIT_ABANDONED = Outcome("mean_wait_abandoned", "mean wait of abandoners (until they hang up)", "time",
+MEAN_WAIT_ABANDONED = Outcome("mean_wait_abandoned", "mean wait of abandoners until they hang up", "time",
                               undefined="no measured call hung up (always so when callers have no patience limit)")
 
 Figure = Union[Outcome, OutcomeFamily]
