@@ -4,7 +4,11 @@ Every expected value here comes from a different method than the module's:
 exact rational arithmetic for Erlang C, a dense linear solve of the truncated
 chain for Erlang A, a Runge-Kutta integration for the waiting-time tail, and
 closed forms where the queue has one (M/M/1, and theta = mu, where the number
-at the desk is simply Poisson).
+at the desk is simply Poisson). The answered-only and abandoners-only figures
+are checked against the tagged caller's absorbing chain solved densely,
+against order statistics where one officer and patience as long as a call
+make every caller's fate a race of exponentials, and against Erlang C where
+nobody hangs up.
 """
 
 from __future__ import annotations
@@ -43,11 +47,17 @@ def stationary(c: int, lam: float, mu: float, theta: float, states: int) -> np.n
 def still_waiting_rk4(
     c: int, mu: float, theta: float, on_arrival: np.ndarray, times: list[float]
 ) -> list[float]:
-    """P(still waiting at t) by Runge-Kutta on the tagged caller's chain.
+    """P(still waiting at t) by Runge-Kutta on the tagged caller's chain."""
+    return [float(u.sum()) for u in tagged_caller_rk4(c, mu, theta, on_arrival, times)]
 
-    ``u[j]`` = P(j callers still ahead and I am still waiting). Callers ahead
-    leave at ``c mu + j theta``; I leave the queue at ``c mu`` from the head
-    and hang up at ``theta`` from anywhere.
+
+def tagged_caller_rk4(
+    c: int, mu: float, theta: float, on_arrival: np.ndarray, times: list[float]
+) -> list[np.ndarray]:
+    """``u[j]`` at each time: P(j callers still ahead and I am still waiting), by Runge-Kutta.
+
+    Callers ahead leave at ``c mu + j theta``; I leave the queue at ``c mu``
+    from the head and hang up at ``theta`` from anywhere.
     """
     rates = c * mu + theta * np.arange(on_arrival.size)
 
@@ -65,8 +75,31 @@ def still_waiting_rk4(
             k4 = deriv(u + dt * k3)
             u = u + dt / 6 * (k1 + 2 * k2 + 2 * k3 + k4)
             now += dt
-        out.append(float(u.sum()))
+        out.append(u)
     return out
+
+
+def tagged_caller_fates(c: int, mu: float, theta: float, ahead: int) -> dict[str, np.ndarray]:
+    """Per number j queued ahead: P(answered), P(hang up), E[wait; answered], E[wait; hang up].
+
+    A dense solve of the tagged caller's absorbing chain: ``N = (-Q)^-1`` over
+    the waiting states holds the expected time spent in each, and the time
+    spent in state k counts towards a fate with the chance of that fate from k.
+    """
+    rates = c * mu + theta * np.arange(ahead)
+    q = np.diag(-(rates + theta))
+    q[np.arange(1, ahead), np.arange(ahead - 1)] = rates[1:]
+    time_in = np.linalg.inv(-q)
+    answered = time_in @ np.eye(ahead)[0] * c * mu
+    hang_up = time_in @ np.full(ahead, theta)
+    return {"answered": answered, "hang_up": hang_up,
+            "answered_wait": time_in @ answered, "abandoned_wait": time_in @ hang_up}
+
+
+def simpson(values: np.ndarray, grid: np.ndarray) -> float:
+    """Simpson's rule on an even number of equal steps."""
+    h = grid[1] - grid[0]
+    return float(h / 3 * (values[0] + values[-1] + 4 * values[1:-1:2].sum() + 2 * values[2:-1:2].sum()))
 
 
 def poisson_pmf(mean: float, n: np.ndarray) -> np.ndarray:
@@ -225,13 +258,10 @@ def test_erlang_a_tail_starts_at_prob_wait_falls_and_integrates_to_mean_wait() -
     grid = np.linspace(0.0, 40.0, 801)
     tail = np.array([fig.prob_wait_exceeds(t) for t in grid])
     assert np.all(np.diff(tail) < 0.0)
-    h = grid[1] - grid[0]
-    simpson = (
-        h / 3 * (tail[0] + tail[-1] + 4 * tail[1:-1:2].sum() + 2 * tail[2:-1:2].sum())
-    )
     # Simpson with h = 0.05 is good to about 1e-7 on this tail.
-    assert simpson == pytest.approx(fig.mean_wait, rel=1e-6)
-    assert fig.patience_rate * simpson == pytest.approx(fig.prob_abandon, rel=1e-6)
+    area = simpson(tail, grid)
+    assert area == pytest.approx(fig.mean_wait, rel=1e-6)
+    assert fig.patience_rate * area == pytest.approx(fig.prob_abandon, rel=1e-6)
 
 
 def test_large_desk_tail_is_finite_and_ordered() -> None:
@@ -239,6 +269,154 @@ def test_large_desk_tail_is_finite_and_ordered() -> None:
     tail = [fig.prob_wait_exceeds(t) for t in (0.0, 0.5, 2.0, 10.0)]
     assert all(math.isfinite(p) and 0.0 <= p <= 1.0 for p in tail)
     assert tail == sorted(tail, reverse=True) and tail[-1] < 1e-2
+
+
+# --- Answered-only and abandoners-only figures -----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("c", "lam", "mu", "theta"),
+    [(1, 0.8, 1.0, 0.5), (3, 4.0, 1.0, 0.6), (5, 6.0, 1.5, 0.7), (5, 0.6, 0.1, 1 / 30)],
+)
+def test_fates_match_a_dense_solve_of_the_tagged_caller(
+    c: int, lam: float, mu: float, theta: float
+) -> None:
+    queued = stationary(c, lam, mu, theta, states=400)[c:]
+    fates = tagged_caller_fates(c, mu, theta, queued.size)
+    fig = erlang_a(c, lam, mu, theta)
+    assert fig.prob_abandon == pytest.approx(queued @ fates["hang_up"], rel=1e-9)
+    assert fig.answered_wait == pytest.approx(queued @ fates["answered_wait"], rel=1e-9)
+    assert fig.abandoned_wait == pytest.approx(queued @ fates["abandoned_wait"], rel=1e-9)
+    assert fig.answered_wait + fig.abandoned_wait == pytest.approx(fig.mean_wait, rel=1e-12)
+    assert fig.mean_wait_answered == pytest.approx(
+        queued @ fates["answered_wait"] / (1 - queued @ fates["hang_up"]), rel=1e-9
+    )
+    assert fig.mean_wait_abandoned == pytest.approx(
+        queued @ fates["abandoned_wait"] / (queued @ fates["hang_up"]), rel=1e-9
+    )
+
+
+@pytest.mark.parametrize(
+    ("c", "lam", "mu", "theta"), [(1, 0.8, 1.0, 0.5), (3, 4.0, 1.0, 0.6)]
+)
+def test_answered_tail_and_service_level_match_runge_kutta(
+    c: int, lam: float, mu: float, theta: float
+) -> None:
+    """P(answered, wait > t) = sum over j of P(still waiting with j ahead at t) P(answered from j)."""
+    queued = stationary(c, lam, mu, theta, states=200)[c:]
+    fates = tagged_caller_fates(c, mu, theta, queued.size)
+    answered_from, answered = fates["answered"], 1 - float(queued @ fates["hang_up"])
+    times = [0.5, 1.0, 2.0, 4.0]
+    late = [float(u @ answered_from) for u in tagged_caller_rk4(c, mu, theta, queued, times)]
+    fig = erlang_a(c, lam, mu, theta)
+    assert [fig.prob_answered_wait_exceeds(t) for t in times] == pytest.approx(
+        [x / answered for x in late], rel=1e-8
+    )
+    assert [fig.service_level(t) for t in times] == pytest.approx(
+        [answered - x for x in late], rel=1e-8
+    )
+
+
+def race_of_exponentials(lam: Fraction, terms: int = 150) -> dict[str, Fraction]:
+    """One officer, calls and patience both Exp(1): E[wait; answered], E[wait; hang up] and P(hang up).
+
+    With theta = mu everyone at the desk leaves at rate 1, served or not, so
+    the number there is Poisson(lam) and a caller who finds n others is
+    answered when all n have gone: its offered wait is the largest of n
+    Exp(1), raced against its own Exp(1) patience. It is answered when its
+    patience is the largest of the n + 1 (chance 1/(n+1)), after the second
+    largest of them, E = H(n+1) - 1; otherwise it hangs up after its own time,
+    E[patience | not the largest] = (1 - H(n+1)/(n+1)) / (1 - 1/(n+1)).
+    Poisson weights lam^n/n! are exact fractions; e^-lam cancels.
+    """
+    weight, harmonic = Fraction(1), Fraction(1)  # n = 0: answered at once, H(1) = 1
+    total = weight
+    answered_wait = abandoned_wait = hang_up = Fraction(0)
+    for n in range(1, terms):
+        weight *= lam / n
+        harmonic += Fraction(1, n + 1)
+        total += weight
+        answered_wait += weight * (harmonic - 1) / (n + 1)
+        abandoned_wait += weight * (1 - harmonic / (n + 1))
+        hang_up += weight * Fraction(n, n + 1)
+    return {"answered_wait": answered_wait / total, "abandoned_wait": abandoned_wait / total,
+            "hang_up": hang_up / total}
+
+
+@pytest.mark.parametrize("lam", [Fraction(1, 2), Fraction(3, 2), Fraction(4)])
+def test_one_officer_with_patience_as_long_as_a_call_is_a_race_of_exponentials(lam: Fraction) -> None:
+    exact = race_of_exponentials(lam)
+    fig = erlang_a(1, float(lam), 1.0, 1.0)
+    assert fig.prob_abandon == pytest.approx(float(exact["hang_up"]), rel=1e-12)
+    assert fig.answered_wait == pytest.approx(float(exact["answered_wait"]), rel=1e-12)
+    assert fig.abandoned_wait == pytest.approx(float(exact["abandoned_wait"]), rel=1e-12)
+    assert fig.mean_wait_answered == pytest.approx(
+        float(exact["answered_wait"] / (1 - exact["hang_up"])), rel=1e-12
+    )
+    assert fig.mean_wait_abandoned == pytest.approx(
+        float(exact["abandoned_wait"] / exact["hang_up"]), rel=1e-12
+    )
+
+
+@pytest.mark.parametrize("t", [0.0, 0.3, 1.0, 4.0])
+def test_answered_tail_of_the_race_of_exponentials(t: float) -> None:
+    """Answered after t: the largest of n Exp(1) beats t and loses to patience,
+    integral from t of n x^(n-1) e^-2v dv with x = 1 - e^-v."""
+    lam = 1.5
+    x = 1.0 - math.exp(-t)
+    n = np.arange(1, 150)
+    weights = poisson_pmf(lam, n)
+    late = float(weights @ (1 / (n + 1) - x**n + n * x ** (n + 1) / (n + 1)))
+    fig = erlang_a(1, lam, 1.0, 1.0)
+    answered = 1 - fig.prob_abandon
+    assert fig.prob_answered_wait_exceeds(t) == pytest.approx(late / answered, rel=1e-10)
+    assert fig.service_level(t) == pytest.approx(answered - late, rel=1e-10)
+
+
+def test_answered_and_abandoner_waits_integrate_from_the_tails() -> None:
+    """E[wait; answered] is the integral of P(answered, wait > t); callers still
+    waiting at t hang up at rate theta, so E[wait; hang up] = integral of theta t P(wait > t)."""
+    fig = erlang_a(2, 1.8, 1.0, 1.0)
+    grid = np.linspace(0.0, 15.0, 601)  # P(wait > 15) < 1e-19; Simpson with h = 0.025: ~1e-7 relative
+    answered = 1 - fig.prob_abandon
+    late = np.array([answered * fig.prob_answered_wait_exceeds(t) for t in grid])
+    hanging_up = np.array([fig.patience_rate * t * fig.prob_wait_exceeds(t) for t in grid])
+    assert simpson(late, grid) == pytest.approx(fig.answered_wait, rel=1e-6)
+    assert simpson(hanging_up, grid) == pytest.approx(fig.abandoned_wait, rel=1e-6)
+
+
+def test_service_level_runs_from_no_wait_to_everyone_answered() -> None:
+    fig = erlang_a(3, 3.6, 1.0, 0.5)
+    assert fig.service_level(0.0) == pytest.approx(1 - fig.prob_wait, rel=1e-12)
+    assert fig.prob_answered_wait_exceeds(0.0) < fig.prob_wait  # abandoners waited, by definition
+    assert fig.service_level(60.0) == pytest.approx(1 - fig.prob_abandon, rel=1e-12)
+    levels = [fig.service_level(t) for t in (0.0, 0.5, 1.0, 2.0, 5.0)]
+    assert levels == sorted(levels)
+
+
+@pytest.mark.parametrize(("c", "lam", "mu"), [(1, 0.7, 1.0), (5, 4.5, 1.0), (100, 95.0, 1.0)])
+def test_without_abandonment_every_caller_is_answered(c: int, lam: float, mu: float) -> None:
+    ref = erlang_c(c, lam, mu)
+    assert ref.mean_wait_answered == ref.mean_wait and math.isnan(ref.mean_wait_abandoned)
+    for t in (0.0, 0.5, 3.0):
+        assert ref.prob_answered_wait_exceeds(t) == ref.prob_wait_exceeds(t)
+        assert ref.service_level(t) == pytest.approx(1 - ref.prob_wait_exceeds(t), rel=1e-15)
+    for theta, rel in ((0.0, 1e-10), (1e-9, 1e-6)):
+        fig = erlang_a(c, lam, mu, theta)
+        assert fig.mean_wait_answered == pytest.approx(ref.mean_wait, rel=rel)
+        for t in (0.0, 0.5, 3.0):
+            assert fig.prob_answered_wait_exceeds(t) == pytest.approx(ref.prob_wait_exceeds(t), rel=rel)
+            assert fig.service_level(t) == pytest.approx(ref.service_level(t), rel=rel)
+    assert math.isnan(erlang_a(c, lam, mu, 0.0).mean_wait_abandoned)
+
+
+@pytest.mark.parametrize(("c", "lam", "mu"), [(1, 0.7, 1.0), (5, 4.5, 1.0)])
+def test_the_rare_abandoner_of_a_patient_desk_is_one_with_a_long_wait(c: int, lam: float, mu: float) -> None:
+    """As theta -> 0 a caller hangs up with chance ~ theta V, so abandoners are the
+    long waits, length-biased: E[V^2] / (2 E[V]), which for Erlang C's exponential
+    wait (rate c mu - lam, given any wait) is 1 / (c mu - lam)."""
+    fig = erlang_a(c, lam, mu, 1e-9)
+    assert fig.mean_wait_abandoned == pytest.approx(1 / (c * mu - lam), rel=1e-6)
 
 
 # --- Invalid arguments --------------------------------------------------------

@@ -1,9 +1,12 @@
 """The desk model against Erlang C and Erlang A, and ``hotline validate`` end to end.
 
-The suite runs 12 desks x 30 replications at seed 1 and checks 60 figures,
-each at a t interval of level 1 - 0.01/60 (Bonferroni): a correct model fails
-any figure with probability at most 1%, at any seed. The same suite with the
-model's calls lasting 5% longer than theory is told must fail.
+The suite runs 12 desks x 30 replications at seed 1 and checks 84 figures,
+each at a t interval of level 1 - 0.01/84 (Bonferroni): a correct model fails
+any figure with probability at most 1%, at any seed. A desk whose callers
+hang up checks its answered-only and abandoners-only figures too; one whose
+callers never do has none of its own (they are its all-calls figures again).
+The same suite with the model's calls lasting 5% longer than theory is told
+must fail.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import pytest
 
 from sim.cli import main
 from sim.experiment.executors import LocalExecutor
+from sim.model.queue_figures import queue_figure
 from sim.scenario.loader import ScenarioError, load_scenario
 from sim.scenario.schema import Scenario
 from sim.validation import suite
@@ -60,21 +64,33 @@ def test_suite_covers_heavy_large_and_impatient_desks(cases: list[Case]) -> None
     assert any(load(c) > 1 for c in impatient)  # only abandonment keeps this line finite
 
 
+SERVED_AND_ABANDONED = {"p_abandon", "mean_wait_answered", "mean_wait_abandoned"}
+
+
 def test_every_figure_agrees_with_theory_within_its_interval(cases: list[Case], checked: Validation) -> None:
     assert checked.passed, format_validation(checked)
-    per_case = [3 + len(c.scenario.report.wait_thresholds) + bool(c.reference.patience_rate) for c in cases]
+    # P(wait > 0), mean wait, utilisation and P(wait > t) per threshold t; with patience also
+    # P(abandon), the answered and abandoners' mean waits, and P(wait > t | answered), service level per t.
+    per_case = [3 + len(c.scenario.report.wait_thresholds)
+                + (3 + 2 * len(c.scenario.report.wait_thresholds) if c.reference.patience_rate else 0)
+                for c in cases]
+    assert sum(per_case) == 84
     assert len(checked.figures) == sum(per_case)
-    assert checked.level == pytest.approx(1 - 0.01 / sum(per_case))
+    assert checked.level == pytest.approx(1 - 0.01 / 84)
     for case, figures in checked.cases:
-        assert [f.key for f in figures][:2] == ["p_wait", "mean_wait"]
-        assert ("p_abandon" in {f.key for f in figures}) == bool(case.reference.patience_rate)
+        keys = [f.key for f in figures]
+        assert keys[:2] == ["p_wait", "mean_wait"]
+        assert (SERVED_AND_ABANDONED <= set(keys)) == bool(case.reference.patience_rate)
+        assert (SERVED_AND_ABANDONED & set(keys) == set()) == (not case.reference.patience_rate)
 
 
 def test_intervals_are_narrow_enough_to_catch_a_real_error(checked: Validation) -> None:
     """A pass is only worth something if the interval could have missed theory."""
     for f in checked.figures:
         half = (f.ci_high - f.ci_low) / 2
-        if f.key == "mean_wait":
+        declared = queue_figure(f.key)
+        assert declared is not None
+        if declared.kind == "time":
             assert half < 0.2 * f.analytic, f
         else:
             assert half < 0.05, f
@@ -91,6 +107,18 @@ def test_a_wrong_service_rate_fails_the_suite(cases: list[Case]) -> None:
     assert "FAIL" in format_validation(broken)
 
 
+def test_abandoners_too_rare_to_time_fail_the_check_and_say_why() -> None:
+    """Patience of 10^5 min on a half-loaded desk: one caller in 10,000 hangs up, so
+    4 x 200 measured calls hold no abandoner with chance e^-0.08 = 92% (none at seed 1).
+    Theory still has their mean wait (about 20 min); the run has none, and must not pass it."""
+    rare = suite.desk_case("rare hang-ups", 1, 3.0, 10, 1e5, [5], measured_calls=200)
+    result = validate([rare], replications=4)
+    abandoners = next(f for f in result.figures if f.key == "mean_wait_abandoned")
+    assert abandoners.undefined_in == 4 and not abandoners.passed
+    assert ("undefined in 4 of 4 replications, left out: no measured call hung up"
+            in format_validation(result))
+
+
 def test_the_rates_come_off_the_scenario_file() -> None:
     impatient = case_from_scenario(load_scenario(ABANDON_EXAMPLE))
     assert impatient.reference == erlang_a(5, 36 / 60, 1 / 10, 1 / 30)
@@ -99,6 +127,11 @@ def test_the_rates_come_off_the_scenario_file() -> None:
     assert patient.analytic("p_wait_gt_20") == pytest.approx(patient.reference.prob_wait_exceeds(20))
     assert patient.analytic("p_abandon") is None
     assert patient.analytic("calls") is None
+    assert patient.analytic("mean_wait_answered") is None  # the mean wait again: nobody hangs up
+    assert impatient.analytic("mean_wait_answered") == impatient.reference.mean_wait_answered
+    assert impatient.analytic("mean_wait_abandoned") == impatient.reference.mean_wait_abandoned
+    assert impatient.analytic("service_level_5") == impatient.reference.service_level(5)
+    assert impatient.analytic("p_answered_wait_gt_20") == impatient.reference.prob_answered_wait_exceeds(20)
 
 
 @pytest.mark.parametrize(("overrides", "message"), [
@@ -121,13 +154,18 @@ def test_a_strike_scenario_is_refused() -> None:
 def test_hotline_validate_prints_each_figure_and_passes(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["validate", str(EXAMPLE), str(ABANDON_EXAMPLE), "-n", "8", "--workers", "2"]) == 0
     out = capsys.readouterr().out
-    rows = [line.split() for line in out.splitlines() if line.endswith((" pass", " FAIL"))]
-    assert len(rows) == 11 and all(row[-1] == "pass" for row in rows)
-    assert "11 of 11 figures agree with theory" in out
-    assert "Bonferroni over 11 figures" in out
-    expected = erlang_c(5, 0.45, 0.1).mean_wait
-    mean_wait = next(row for row in rows if row[:2] == ["mean", "wait"])
-    assert float(mean_wait[-2]) == pytest.approx(expected, abs=5e-5)  # theory column
+    lines = [line for line in out.splitlines() if line.endswith((" pass", " FAIL"))]
+    assert len(lines) == 5 + 12 and all(line.endswith(" pass") for line in lines)
+    assert "17 of 17 figures agree with theory" in out
+    assert "Bonferroni over 17 figures" in out
+
+    def theory_column(label: str) -> list[float]:
+        return [float(line.split()[-2]) for line in lines if line.strip().startswith(label)]
+
+    assert theory_column("mean wait of all calls") == pytest.approx(
+        [erlang_c(5, 0.45, 0.1).mean_wait, erlang_a(5, 0.6, 0.1, 1 / 30).mean_wait], abs=5e-5)
+    assert theory_column("mean wait of abandoners") == pytest.approx(
+        [erlang_a(5, 0.6, 0.1, 1 / 30).mean_wait_abandoned], abs=5e-5)
 
 
 def test_hotline_validate_exits_1_when_model_and_theory_disagree(
@@ -146,13 +184,20 @@ def test_hotline_validate_refuses_a_strike_scenario(capsys: pytest.CaptureFixtur
 def test_hotline_run_reports_the_queue_outcomes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["run", str(EXAMPLE), "--out", str(tmp_path)]) == 0
     printed = capsys.readouterr().out
-    for label in ("calls measured", "P(wait > 0)", "mean wait", "P(abandon)", "utilisation of the POCs",
-                  "P(wait > 5 min)", "P(wait > 20 min)"):
+    for label in ("calls measured", "P(wait > 0)", "mean wait of all calls", "P(abandon)",
+                  "utilisation of the POCs", "P(wait > 5 min)", "P(wait > 20 min)",
+                  "service level: P(answered within 20 min)", "P(wait > 20 min | answered)",
+                  "mean wait of answered calls: the average speed of answer"):
         assert label in printed
+    abandoners = next(line for line in printed.splitlines() if "mean wait of abandoners" in line)
+    assert abandoners.split()[-1] == "-"  # nobody hung up: no figure rather than a made-up zero
     outcomes = json.loads((tmp_path / "summary.json").read_text())["outcomes"]
     theory = erlang_c(5, 0.45, 0.1)
     assert outcomes["calls"] == 20_000
     assert outcomes["p_abandon"] == 0
+    assert outcomes["mean_wait_abandoned"] is None  # nobody hung up: undefined, not zero
+    assert outcomes["mean_wait_answered"] == outcomes["mean_wait"]
+    assert outcomes["service_level_20"] == pytest.approx(1 - outcomes["p_wait_gt_20"], abs=2e-6)
     assert outcomes["utilisation"] == pytest.approx(theory.utilisation, abs=0.03)
     assert outcomes["p_wait"] == pytest.approx(theory.prob_wait, abs=0.08)
     assert outcomes["p_wait_gt_20"] == pytest.approx(theory.prob_wait_exceeds(20), abs=0.08)

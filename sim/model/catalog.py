@@ -10,18 +10,11 @@ from __future__ import annotations
 
 from sim.model.accounting import LATE, STRIKE_OUTCOMES
 from sim.model.outcome import Outcome, OutcomeFamily
+from sim.model.queue_figures import QUEUE_FIGURES
 
-QUEUE_OUTCOMES = (
-    Outcome("calls", "calls measured", "count"),
-    Outcome("p_wait", "P(wait > 0)", "probability"),
-    Outcome("mean_wait", "mean wait", "time"),
-    Outcome("p_abandon", "P(abandon)", "probability"),
-    Outcome("utilisation", "utilisation of the POCs", "probability"),
-)
-QUEUE_FAMILIES = (OutcomeFamily("p_wait_gt_", "P(wait > {t})", "probability"),)
-
-DECLARED: dict[str, Outcome] = {o.name: o for o in (*STRIKE_OUTCOMES, *QUEUE_OUTCOMES)}
-FAMILIES: tuple[OutcomeFamily, ...] = (LATE, *QUEUE_FAMILIES)
+DECLARED: dict[str, Outcome] = {o.name: o for o in (*STRIKE_OUTCOMES, *QUEUE_FIGURES)
+                                if isinstance(o, Outcome)}
+FAMILIES: tuple[OutcomeFamily, ...] = (LATE, *(f for f in QUEUE_FIGURES if isinstance(f, OutcomeFamily)))
 
 
 def describe(name: str) -> Outcome:

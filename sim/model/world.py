@@ -24,7 +24,7 @@ from sim.model.caller import StopCampaign
 from sim.model.desk import DeskModel
 from sim.model.detection import detection_process
 from sim.model.notification import NoticeRecord, notice_process
-from sim.model.outcomes import queue_outcomes
+from sim.model.queue_figures import queue_outcomes
 from sim.model.releases import plan_releases
 from sim.model.streams import Streams
 from sim.model.strike import StrikeProcess

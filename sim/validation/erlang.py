@@ -36,9 +36,13 @@ _MAX_STATES = 2_000_000
 class QueueFigures:
     """Steady-state figures of one desk, as a caller arriving at random sees them.
 
-    ``queue_on_arrival[j]`` is the probability that an arrival finds all
-    officers busy and ``j`` callers already queued (Erlang A only; empty
-    for Erlang C, whose waiting-time tail has a closed form).
+    A wait ends when an officer answers or the caller hangs up, so the mean
+    wait splits by how it ended: ``mean_wait = answered_wait + abandoned_wait``,
+    where ``answered_wait`` is E[wait; answered] (the wait of answered callers,
+    counted per arrival; zero for the others) and ``abandoned_wait`` is
+    E[wait; hung up]. ``queue_on_arrival[j]`` is the probability that an
+    arrival finds all officers busy and ``j`` callers already queued (Erlang
+    A only; empty for Erlang C, whose waiting-time tail has a closed form).
     """
 
     servers: int
@@ -49,7 +53,19 @@ class QueueFigures:
     mean_wait: float
     prob_abandon: float
     utilisation: float
+    answered_wait: float
+    abandoned_wait: float
     queue_on_arrival: tuple[float, ...] = field(default=(), repr=False)
+
+    @property
+    def mean_wait_answered(self) -> float:
+        """Mean wait of the answered callers: the average speed of answer."""
+        return self.answered_wait / (1.0 - self.prob_abandon)
+
+    @property
+    def mean_wait_abandoned(self) -> float:
+        """Mean time to hang up of the callers who do; NaN when nobody can (no patience limit)."""
+        return self.abandoned_wait / self.prob_abandon if self.prob_abandon > 0.0 else math.nan
 
     def prob_wait_exceeds(self, t: float) -> float:
         """P(an arriving caller is still waiting, neither served nor gone, at ``t``).
@@ -62,28 +78,55 @@ class QueueFigures:
         out at rate ``theta``. That pure-death chain is solved by
         uniformization and weighted by what arrivals find.
         """
-        t = float(t)
-        if not (math.isfinite(t) and t >= 0.0):
-            raise ValueError(f"time t must be finite and >= 0, got {t!r}")
-        drain = self.servers * self.service_rate
+        t = _checked_time(t)
         if not self.queue_on_arrival:
+            drain = self.servers * self.service_rate
             return self.prob_wait * math.exp(-(drain - self.arrival_rate) * t)
+        mass, rates = self._queue_chain()
+        return math.exp(-self.patience_rate * t) * _uniformized_value(mass, rates, t, np.ones(mass.size))
+
+    def prob_answered_wait_exceeds(self, t: float) -> float:
+        """P(wait > ``t`` | answered): the waiting-time tail of the answered callers only."""
+        return self._answered_after(t) / (1.0 - self.prob_abandon)
+
+    def service_level(self, t: float) -> float:
+        """P(answered within ``t``): the share of *all* callers answered by then; a caller who hangs up never is."""
+        return (1.0 - self.prob_abandon) - self._answered_after(t)
+
+    def _answered_after(self, t: float) -> float:
+        """P(answered and wait > ``t``): still waiting at ``t`` with ``j`` ahead, then answered from there."""
+        t = _checked_time(t)
+        if not self.queue_on_arrival:
+            return self.prob_wait_exceeds(t)  # Erlang C: every caller is answered
+        mass, rates = self._queue_chain()
+        answered_from = np.cumprod(rates / (rates + self.patience_rate))
+        return math.exp(-self.patience_rate * t) * _uniformized_value(mass, rates, t, answered_from)
+
+    def _queue_chain(self) -> tuple[np.ndarray, np.ndarray]:
+        """What arrivals find queued ahead, and the rate at which the line ahead shortens by one."""
         mass = np.array(self.queue_on_arrival)
-        rates = drain + self.patience_rate * np.arange(mass.size)
-        return math.exp(-self.patience_rate * t) * _uniformized_survival(mass, rates, t)
+        return mass, self.servers * self.service_rate + self.patience_rate * np.arange(mass.size)
 
 
-def _uniformized_survival(mass: np.ndarray, rates: np.ndarray, t: float) -> float:
-    """Mass of a pure-death chain (state j -> j-1, 0 -> absorbed) not absorbed by ``t``.
+def _checked_time(t: float) -> float:
+    t = float(t)
+    if not (math.isfinite(t) and t >= 0.0):
+        raise ValueError(f"time t must be finite and >= 0, got {t!r}")
+    return t
 
-    Uniformization: jumps come at a Poisson rate ``big`` (the fastest state),
-    each one a step of a substochastic matrix with only non-negative entries,
-    so nothing cancels and the result is accurate for any chain length.
+
+def _uniformized_value(mass: np.ndarray, rates: np.ndarray, t: float, value: np.ndarray) -> float:
+    """Sum of ``value[j]`` over the mass of a pure-death chain (j -> j-1, 0 -> absorbed) in state j at ``t``.
+
+    With ``value`` all ones this is the mass not yet absorbed. Uniformization:
+    jumps come at a Poisson rate ``big`` (the fastest state), each one a step
+    of a substochastic matrix with only non-negative entries, so nothing
+    cancels and the result is accurate for any chain length.
     """
     big = float(rates[-1])
     x = big * t
     if x == 0.0:
-        return float(mass.sum())
+        return float(mass @ value)
     move = rates / big
     stay = 1.0 - move
     steps = math.ceil(x + 10.0 * math.sqrt(x) + 10.0)
@@ -93,14 +136,41 @@ def _uniformized_survival(mass: np.ndarray, rates: np.ndarray, t: float) -> floa
     floor = 1e-17 * float(mass.sum())
     total = 0.0
     for weight in weights:
-        alive = float(mass.sum())
-        total += weight * alive
-        if alive < floor:
+        total += weight * float(mass @ value)
+        if float(mass.sum()) < floor:
             break
         stepped = mass * stay
         stepped[:-1] += mass[1:] * move[1:]
         mass = stepped
-    return total
+    return float(total)
+
+
+def _waits_by_fate(rates: np.ndarray, theta: float) -> tuple[np.ndarray, np.ndarray]:
+    """Per number ``j`` queued ahead on arrival: (E[wait; answered], E[wait; hung up]) of the tagged caller.
+
+    With ``i`` ahead the caller leaves that state at ``r_i + theta``: the
+    line ahead shortens at ``r_i = c mu + i theta`` (from ``i = 0`` that is
+    being answered) and it hangs up at ``theta``. Time spent in a state does
+    not depend on the way out, so with ``d_i = r_i / (r_i + theta)`` and the
+    chances ``s_i`` of being answered and ``b_i`` of hanging up from ``i``:
+
+        s_i = d_i s_(i-1),   b_i = theta / (r_i + theta) + d_i b_(i-1)   (s_(-1) = 1, b_(-1) = 0)
+        E[wait; answered | i] = s_i / (r_i + theta) + d_i E[wait; answered | i-1]
+        E[wait; hung up | i]  = b_i / (r_i + theta) + d_i E[wait; hung up | i-1]
+
+    Every term is non-negative, so nothing cancels however rarely callers hang up.
+    """
+    answered_wait, abandoned_wait = np.empty(rates.size), np.empty(rates.size)
+    answered, abandoned, wait_a, wait_b = 1.0, 0.0, 0.0, 0.0
+    for i, rate in enumerate(rates.tolist()):
+        leave = rate + theta
+        stay_in_line = rate / leave
+        answered *= stay_in_line
+        abandoned = theta / leave + stay_in_line * abandoned
+        wait_a = answered / leave + stay_in_line * wait_a
+        wait_b = abandoned / leave + stay_in_line * wait_b
+        answered_wait[i], abandoned_wait[i] = wait_a, wait_b
+    return answered_wait, abandoned_wait
 
 
 def _check_rates(c: int, lam: float, mu: float) -> None:
@@ -138,15 +208,18 @@ def erlang_c(c: int, lam: float, mu: float) -> QueueFigures:
         )
     blocking = erlang_b(c, lam / mu)
     prob_wait = blocking / (1.0 - rho * (1.0 - blocking))
+    mean_wait = prob_wait / (c * mu - lam)
     return QueueFigures(
         servers=int(c),
         arrival_rate=float(lam),
         service_rate=float(mu),
         patience_rate=0.0,
         prob_wait=prob_wait,
-        mean_wait=prob_wait / (c * mu - lam),
+        mean_wait=mean_wait,
         prob_abandon=0.0,
         utilisation=rho,
+        answered_wait=mean_wait,
+        abandoned_wait=0.0,
     )
 
 
@@ -196,6 +269,7 @@ def erlang_a(c: int, lam: float, mu: float, theta: float) -> QueueFigures:
     mean_queue = float(np.arange(waiting.size) @ waiting)
     mean_wait = mean_queue / lam
     prob_abandon = theta * mean_wait
+    answered_wait, abandoned_wait = _waits_by_fate(c * mu + theta * np.arange(waiting.size), theta)
     return QueueFigures(
         servers=int(c),
         arrival_rate=float(lam),
@@ -205,5 +279,7 @@ def erlang_a(c: int, lam: float, mu: float, theta: float) -> QueueFigures:
         mean_wait=mean_wait,
         prob_abandon=prob_abandon,
         utilisation=lam * (1.0 - prob_abandon) / (c * mu),
+        answered_wait=float(waiting @ answered_wait),
+        abandoned_wait=float(waiting @ abandoned_wait),
         queue_on_arrival=tuple(waiting.tolist()),
     )
