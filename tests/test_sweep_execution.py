@@ -151,10 +151,11 @@ def test_paired_interval_is_narrower_than_unpaired_on_the_staffing_sweep(tmp_pat
     sweep(path, tmp_path / "out", "--workers", "2", "--no-plots")
     with ResultStore.open(tmp_path / "out") as store:
         points = {(p.factors["desk.pocs.count"], p.factors["caller.policy"],
-                   p.factors["background_calls.rate_per_hour"]): p.index for p in store.points()}
+                   p.factors["background_calls.rate_per_hour"], p.factors["desk.precedence"]): p.index
+                  for p in store.points()}
         baseline = store.manifest()["baseline"]
-        assert baseline == points[(1, "wait_for_poc", 0.0833)]
-        second_poc = points[(2, "wait_for_poc", 0.0833)]
+        assert baseline == points[(1, "wait_for_poc", 0.0833, "fifo")]
+        second_poc = points[(2, "wait_for_poc", 0.0833, "fifo")]
         paired, unpaired = effect(store, "killed_due_to_delay", second_poc, baseline)
         a, b = store.values("killed_due_to_delay", second_poc), store.values("killed_due_to_delay", baseline)
     assert paired.n == 150

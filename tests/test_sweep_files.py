@@ -100,4 +100,4 @@ def test_shipped_sweeps_are_valid() -> None:
     from sim.experiment.plan import plan_sweep
 
     sizes = {name: len(plan_sweep(resolve_sweep_path(name)).points) for name in shipped_sweeps()}
-    assert sizes == {"location_error": 55, "screening": 61, "staffing": 27}
+    assert sizes == {"location_error": 55, "screening": 61, "staffing": 81}  # 3 x 3 x 3 x 3 precedences

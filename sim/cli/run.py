@@ -21,7 +21,7 @@ from sim.model.world import run_replication
 from sim.results.report import budget_table, summary_document, summary_table, warnings
 from sim.results.run_folder import new_run_folder, write_json, write_trace
 from sim.results.sweep_plots import draw_all
-from sim.results.sweep_report import replications_table, statistics_document
+from sim.results.sweep_report import replication_warnings, replications_table, statistics_document
 from sim.results.timeline import plot_timeline
 from sim.scenario.loader import ScenarioError, read_scenario_data
 from sim.scenario.schema import Scenario
@@ -86,7 +86,10 @@ def run_replications(args: argparse.Namespace, path: Path, scenario: Scenario, s
             "outcomes": document["points"][0]["outcomes"]})
         draw_all(store, folder)
         table = replications_table(store, scenario.origin_minutes)
+        warning_lines = replication_warnings(store)
     print(f"{scenario.name}  (seed {seed}, {args.replications} replications; 95% confidence intervals)")
     print(table)
+    for line in warning_lines:
+        print(f"warning: {line}")
     print(f"\nwrote {folder}/")
     return 0

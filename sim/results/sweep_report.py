@@ -15,7 +15,11 @@ from __future__ import annotations
 import math
 from typing import Any, Optional, Sequence, Union
 
-from sim.results.labels import factor_label, is_probability, outcome_kind, outcome_label
+import numpy as np
+
+from sim.model.accounting import PARTS
+from sim.model.catalog import describe
+from sim.results.labels import factor_label, is_probability, outcome_label
 from sim.results.store import ResultStore
 from sim.run.statistics import Difference, Proportion, Summary, paired_difference, proportion, summarise, \
     unpaired_difference
@@ -114,24 +118,72 @@ def sweep_table(store: ResultStore, outcomes: Sequence[str]) -> str:
     return "\n\n".join(blocks)
 
 
+def _is_budget(outcome: str) -> bool:
+    return any(outcome == f"{kind}_{p.key}" for kind in ("delay", "releases", "killed") for p in PARTS)
+
+
+def replication_warnings(store: ResultStore) -> list[str]:
+    """The shares of replications that cannot answer, and what that does to the means."""
+    lines = []
+    for flag, what in (("nobody_called", "nobody called; the figures about calls and harm due to delay are "
+                                         "over the others"),
+                       ("never_through", "the message never got through; the times to the message are over the "
+                                         "others, and every 'not through within' counts them as late"),
+                       ("cut_off", "the run was cut off by the horizon; its harm figures are lower bounds")):
+        if flag in store.outcomes:
+            share = proportion(store.values(flag, 0))
+            if share.successes:
+                lines.append(f"in {share.successes} of {share.n} replications ({share.p:.1%}) {what}")
+    return lines
+
+
 def replications_table(store: ResultStore, origin: Optional[float]) -> str:
-    """One scenario's replications: every outcome's spread, then the probabilities."""
+    """One scenario's replications: every outcome's spread, where the time went, then the probabilities."""
     def show(kind: str) -> Any:
         if kind == "moment" and origin is not None:
             return lambda v: "-" if math.isnan(v) else format_clock(origin + v)
         return _num
 
-    rows = [["", "n", "mean", "95% CI", "median", "p10", "p90"]]
+    rows = [["", "n", "mean", "95% CI", "median", "p10", "p90", "undefined in"]]
     chances = [["", "n", "P", "95% CI (Wilson)"]]
+    notes: dict[str, str] = {}
     for outcome in store.outcomes:
+        if _is_budget(outcome):
+            continue
         stat = statistic(store.values(outcome, 0), outcome)
         if isinstance(stat, Proportion):
             chances.append([outcome_label(outcome), str(stat.n), _num(stat.p), _interval(stat.ci_low, stat.ci_high)])
             continue
-        kind = outcome_kind(outcome)
-        fmt = show(kind)
-        label = f"{outcome_label(outcome, unit=False)} (clock)" if kind == "moment" and origin is not None \
+        declared = describe(outcome)
+        fmt = show(declared.kind)
+        label = f"{declared.label} (clock)" if declared.kind == "moment" and origin is not None \
             else outcome_label(outcome)
+        undefined = ""
+        if stat.missing:
+            notes.setdefault(declared.undefined, f"({len(notes) + 1})")
+            undefined = f"{stat.missing} {notes[declared.undefined]}"
         rows.append([label, str(stat.n), fmt(stat.mean), _interval(stat.ci_low, stat.ci_high, fmt),
-                     fmt(stat.median), fmt(stat.p10), fmt(stat.p90)])
-    return _layout(rows) + ("\n\n" + _layout(chances) if len(chances) > 1 else "")
+                     fmt(stat.median), fmt(stat.p10), fmt(stat.p90), undefined])
+    text = _layout(rows)
+    text += "".join(f"\n  {mark} {why}" for why, mark in notes.items())
+    budget = budget_means(store)
+    if budget:
+        text += "\n\n" + budget
+    return text + ("\n\n" + _layout(chances) if len(chances) > 1 else "")
+
+
+def budget_means(store: ResultStore, point: int = 0) -> str:
+    """Where the time went, on average over the replications in which the message got through."""
+    if "delay_holding" not in store.outcomes:
+        return ""
+    rows = [["where the time went (mean)", "minutes", "releases", "killed"]]
+    n = 0
+    for part in PARTS:
+        minutes = store.values(f"delay_{part.key}", point)
+        n = int(np.count_nonzero(~np.isnan(minutes)))
+        if n == 0:
+            return ""
+        releases, killed = store.values(f"releases_{part.key}", point), store.values(f"killed_{part.key}", point)
+        rows.append([part.label, _num(float(np.nanmean(minutes))), _num(float(np.nanmean(releases))),
+                     _num(float(np.nanmean(killed)))])
+    return _layout(rows) + f"\n  (over the {n} replications in which the message got through)"

@@ -114,7 +114,7 @@ def poc_away(events: Sequence[Event], end: float) -> dict[str, list[tuple[float,
             away[e.actor].append((left.pop(e.actor), e.time))
     for actor, start in left.items():
         away[actor].append((start, end))
-    return dict(sorted(away.items(), key=lambda kv: (len(kv[0]), kv[0])))  # POC 2 before POC 10
+    return away  # in the order the POCs first left: the desk's seat order at the start
 
 
 def _parties(events: Sequence[Event]) -> list[str]:

@@ -112,11 +112,14 @@ def case_from_scenario(scenario: Scenario) -> Case:
     if scenario.strike is not None or calls is None:
         raise ScenarioError(f"{scenario.name}: not a hotline-only model (it has a strike); "
                             "validation needs no strike and background_calls")
-    pocs = scenario.desk.pocs
-    if pocs.availability.away or pocs.availability.alternating:
+    desk = scenario.desk
+    if not all(group.availability.always_present for group in desk.pocs):
         problems.append("desk.pocs.availability: POCs must always be at the desk")
-    if pocs.count < 1:
+    if desk.poc_count < 1:
         problems.append("desk.pocs.count: needs at least one POC")
+    if desk.duty_officers.count:
+        problems.append("desk.duty_officers.count: must be 0 (a duty officer answering first pauses the "
+                        "caller's patience, which Erlang A does not know)")
     if calls.rate_per_hour <= 0:
         problems.append("background_calls.rate_per_hour: needs calls (> 0)")
     if not isinstance(calls.service_time, Exponential):
@@ -128,8 +131,8 @@ def case_from_scenario(scenario: Scenario) -> Case:
     lam, mu = calls.rate_per_hour / 60.0, 1.0 / calls.service_time.mean_value
     try:
         if calls.patience is None:
-            return Case(scenario, erlang_c(pocs.count, lam, mu))
-        return Case(scenario, erlang_a(pocs.count, lam, mu, 1.0 / calls.patience.mean_value))
+            return Case(scenario, erlang_c(desk.poc_count, lam, mu))
+        return Case(scenario, erlang_a(desk.poc_count, lam, mu, 1.0 / calls.patience.mean_value))
     except ValueError as error:
         raise ScenarioError([f"{scenario.name}: {error}"]) from None
 
