@@ -130,6 +130,7 @@ def _serve(env: simpy.Environment, pool: StaffPool, name: str, urgent: bool, at:
             yield request
             log.setdefault(name, []).append(env.now)
             started = env.now
+            request.in_progress = True
             try:
                 yield env.timeout(left)
                 left = 0
@@ -137,6 +138,7 @@ def _serve(env: simpy.Environment, pool: StaffPool, name: str, urgent: bool, at:
                 assert isinstance(stop.cause, Preempted)
                 left -= env.now - started
                 key = request.key
+            request.in_progress = False
     log.setdefault(name, []).append(env.now)
 
 
@@ -163,6 +165,38 @@ def test_urgent_preempts_breaks_off_a_routine_call_and_resumes_it() -> None:
     # U takes the POC from A at 2; A (8 minutes left) is back at the head of the routine line and
     # resumes at 7, ahead of B who called later.
     assert _desk("urgent_preempts") == {"A": [0, 7, 15], "U": [2, 7], "B": [15, 25]}
+
+
+def test_a_routine_call_answered_but_not_begun_is_not_broken_off() -> None:
+    # R is answered by the POC at 0 but spends 3 minutes with a duty officer before its 10-minute call
+    # begins; U rings at 1, finds nothing in progress to break off and waits: served at 13.
+    env = simpy.Environment()
+    pool = StaffPool(env, ["POC"], "urgent_preempts", NullTrace())
+    log: dict[str, list[float]] = {}
+
+    def routine() -> Generator[simpy.Event, object, None]:
+        with pool.request(False) as request:
+            yield request
+            yield env.timeout(3)  # still with the duty officer: a preemption here would be lost
+            request.in_progress = True
+            yield env.timeout(10)
+            log["R"] = [3, env.now]
+
+    env.process(routine())
+    env.process(_serve(env, pool, "U", True, 1, 5, log))
+    env.run()
+    assert log == {"R": [3, 13], "U": [13, 18]}
+
+
+def test_every_precedence_runs_a_busy_afternoon_and_urgent_calls_wait_less() -> None:
+    # 2 routine calls an hour of 10 min each, with a duty officer answering overflow: routine calls are
+    # answered by a POC while still with the officer, the case that once broke preemption.
+    scenario = load_scenario(SCENARIOS / "deir_ez_zor_2016_stochastic.yaml", ["background_calls.rate_per_hour=2"])
+    holds: dict[str, float] = {}
+    for precedence in ("fifo", "urgent_first", "urgent_preempts"):
+        changed = scenario.model_copy(update={"desk": scenario.desk.model_copy(update={"precedence": precedence})})
+        holds[precedence] = sum(run_replication(changed, 1, k).outcomes["hold_time"] for k in range(300))
+    assert holds["fifo"] > holds["urgent_first"] > holds["urgent_preempts"]
 
 
 # 3. Duty officers are servers -------------------------------------------------------------------

@@ -95,12 +95,12 @@ class BackgroundTraffic:
                 self.record.served.append(served)
                 if served:
                     self.record.busy_time += service
-            left = (yield from self._serve(service)) if served else 0.0
+            left = (yield from self._serve(poc, service)) if served else 0.0
             key = poc.key
         while left > 0:  # broken off for an urgent call: back at the old place in line
             with pocs.request(urgent=False, key=key) as poc:
                 yield poc
-                left = yield from self._serve(left)
+                left = yield from self._serve(poc, left)
         self._open -= 1
         if self._open == 0 and not self.process.is_alive and not self.all_done.triggered:
             self.all_done.succeed()
@@ -127,12 +127,15 @@ class BackgroundTraffic:
         yield self.env.any_of([poc] + ([give_up] if give_up is not None else []))
         return poc.triggered
 
-    def _serve(self, minutes: float) -> Generator[simpy.Event, object, float]:
+    def _serve(self, poc: SeatRequest, minutes: float) -> Generator[simpy.Event, object, float]:
         """The call for ``minutes``; returns what is left if an urgent call breaks it off."""
         started = self.env.now
+        poc.in_progress = True
         try:
             yield self.env.timeout(minutes)
             return 0.0
         except simpy.Interrupt:
             self.trace.record(self.env.now, Kind.PREEMPTED, ACTOR)
             return minutes - (self.env.now - started)
+        finally:
+            poc.in_progress = False

@@ -81,6 +81,8 @@ class SeatRequest(simpy.Event):
         self.seat: Optional[Seat] = None
         self.answered_at = float("nan")
         self.queued = False
+        self.in_progress = False
+        """The call itself is going on (not a duty officer's talk before it): only then can it be broken off."""
 
     def __enter__(self) -> "SeatRequest":
         return self
@@ -183,10 +185,11 @@ class StaffPool:
         request.succeed(seat)
 
     def _routine_to_break_off(self) -> Optional[Seat]:
-        """The present seat whose routine call began most recently, if any seat has one.
+        """The present seat whose routine call in progress began most recently, if any seat has one.
 
-        A call answered this very moment, whose caller has not yet heard the answer, is left alone.
+        A call answered but not yet begun (its caller still hearing the answer, or still with a duty
+        officer) is left alone: there is nothing to break off yet.
         """
         busy = [s for s in self.seats if s.present and s.request is not None and not s.request.urgent
-                and s.request.processed]
+                and s.request.in_progress]
         return max(busy, key=lambda s: s.request.answered_at, default=None)  # type: ignore[union-attr]
