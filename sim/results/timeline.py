@@ -153,7 +153,7 @@ def plot_timeline(events: Sequence[Event], outcomes: Mapping[str, float], scenar
     y = {name: len(rows) - 1 - i for i, name in enumerate(rows)}
 
     fig = Figure(figsize=(12, 6), dpi=150)
-    fig.subplots_adjust(left=0.09, right=0.76, top=0.92, bottom=0.1)
+    fig.subplots_adjust(left=0.12, right=0.76, top=0.92, bottom=0.1)  # room for "designated POC 2"
     ax = fig.add_subplot()
     bracket = "first_call" in moments and "message_through" in moments
     ax.set_xlim(lo, hi)  # both limits first: labels are measured against them
