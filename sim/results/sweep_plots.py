@@ -273,11 +273,11 @@ def plots_of(ctx: Context) -> list[Any]:
     if ctx.spec.design.kind == "latin_hypercube":
         return [TornadoPlot(kind="tornado", outcome=o) for o in (ctx.spec.outcomes or [key])]
     rest = {f: _levels(ctx.points, f)[0] for f in factors[3:]}
-    plots: list[Any] = [LinePlot(kind="line", outcome=key, x=factors[0], lines=(factors[1:2] or [None])[0],
-                                 panels=(factors[2:3] or [None])[0], where=rest)]
+    plots: list[Any] = [LinePlot(kind="line", outcome=key, x=factors[0], lines=next(iter(factors[1:2]), None),
+                                 panels=next(iter(factors[2:3]), None), where=rest)]
     if len(factors) >= 2:
         plots.append(HeatmapPlot(kind="heatmap", outcome=key, x=factors[0], y=factors[1],
-                                 panels=(factors[2:3] or [None])[0], where=rest))
+                                 panels=next(iter(factors[2:3]), None), where=rest))
     if "time_to_message" in outcomes:
         plots.append(CdfPlot(kind="cdf", lines=factors[0], where={f: _levels(ctx.points, f)[0] for f in factors[1:]}))
     return plots

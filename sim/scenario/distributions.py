@@ -343,7 +343,7 @@ DurationDistribution = Annotated[_Any, BeforeValidator(
 
 def _non_negative(dist: _Dist) -> _Dist:
     if dist.minimum < 0:
-        what = "the value" if isinstance(dist, Fixed) else f"this {dist.dist} distribution"
+        what = "the value" if isinstance(dist, Fixed) else f"this {getattr(dist, 'dist')} distribution"
         raise ValueError(f"cannot be negative, but {what} goes down to {dist.minimum:g}")
     return dist
 

@@ -177,7 +177,7 @@ class _Walker:
     def _flow_text(self, node: Node, path: KeyPath) -> None:
         """A one-line flow collection (``[1, 2]``, ``{dist: normal}``) is shown as written."""
         buffer = node.start_mark.buffer
-        if node.flow_style and buffer is not None and node.start_mark.line == node.end_mark.line:
+        if getattr(node, "flow_style", False) and buffer is not None and node.start_mark.line == node.end_mark.line:
             self.written[path] = _text(buffer, node)
 
 
