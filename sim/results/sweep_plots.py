@@ -1,6 +1,6 @@
 """Figures of a results database, each one able to stand alone in a report.
 
-Four kinds, named in the sweep file's ``plots`` (``sim.experiment.sweep_spec``):
+Four kinds, named in the sweep file's ``plots`` (``sim.scenario.sweep_spec``):
 
 - ``line``: an outcome's mean against one factor, a 95% CI band around it,
   one line per value of a second factor, one panel per value of a third
@@ -33,8 +33,8 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 from PIL import Image
 
-from sim.experiment.design import DesignPoint
-from sim.experiment.sweep_spec import CdfPlot, HeatmapPlot, LinePlot, SweepSpec, TornadoPlot
+from sim.scenario.design import DesignPoint
+from sim.scenario.sweep_spec import CdfPlot, HeatmapPlot, LinePlot, SweepSpec, TornadoPlot
 from sim.results.labels import factor_label, is_probability, outcome_label
 from sim.results.store import ResultStore
 from sim.results.sweep_report import Statistic, statistic
