@@ -18,7 +18,7 @@ from typing import Any, Iterator
 import pytest
 import simpy
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from sim.cli import main
@@ -103,13 +103,14 @@ def exits_cleanly(argv: list[str], out: Path) -> None:
     with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
         status = main(argv)
     assert status in (0, 2), err.getvalue()
+    event(f"exit status {status}")
     assert "Traceback" not in err.getvalue()
     if status == 2:
         assert err.getvalue().startswith("hotline: error: ")
         assert not out.exists(), "a refused command wrote its output"
 
 
-@settings(max_examples=25, deadline=None, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=50, deadline=None, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(mutations(INCIDENTS))
 def test_a_mutated_scenario_runs_or_is_refused_cleanly(event_count: list[int], case: tuple[Path, bytes]) -> None:
     _, text = case
@@ -120,7 +121,7 @@ def test_a_mutated_scenario_runs_or_is_refused_cleanly(event_count: list[int], c
         exits_cleanly(["run", str(scenario), "--out", str(Path(folder) / "out")], Path(folder) / "out")
 
 
-@settings(max_examples=10, deadline=None, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=20, deadline=None, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(mutations(CHECKED))
 def test_a_mutated_sweep_or_validation_case_checks_or_is_refused_cleanly(event_count: list[int],
                                                                          case: tuple[Path, bytes]) -> None:
