@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from sim.experiment.design import Range, full_grid, latin_hypercube
+from sim.scenario.design import Range, full_grid, latin_hypercube
 
 
 def test_full_grid_is_every_combination_first_factor_slowest() -> None:

@@ -80,8 +80,7 @@ MALFORMED = {
         ["s.yaml:9: detection.delay: uniform needs low <= high, got low=40.0, high=20.0"]),
     "misspelt distribution parameter": (
         edited('delay: "30 min"', "delay: {dist: uniform, lo: 1, high: 20}"),
-        ["s.yaml:9: detection.delay.low: missing required key",
-         "s.yaml:9: detection.delay: unknown key 'lo'; did you mean 'low'?"]),
+        ["s.yaml:9: detection.delay: unknown key 'lo'; did you mean 'low'?"]),  # one mistake, one message
     "clock times without clock_origin": (
         edited('clock_origin: "15:00"\n', ""),
         ["s.yaml:4: strike.start: clock time '15:55' needs a clock_origin at the top of the file",
@@ -111,8 +110,7 @@ MALFORMED = {
         ["s.yaml:4: strike.start: missing required key"]),
     "empty file": (
         "# nothing here yet\n",
-        [("s.yaml: the file is empty; expected a scenario, a mapping with name, strike, desk and "
-         "the other sections")]),
+        ["s.yaml: the file is empty; expected a scenario, a mapping of sections (name:, strike:, desk:, ...)"]),
     "list at the top": (
         "- name: a\n- name: b\n",
         ["s.yaml:1: expected a scenario, a mapping of sections (name:, strike:, desk:, ...), got a list"]),

@@ -17,11 +17,12 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from sim.cli.progress import ProgressBar
-from sim.experiment.executors import DaskExecutor, Executor, ExecutorUnavailable, LocalExecutor
+from sim.experiment.executors import DaskExecutor, Executor, ExecutorUnavailable, LocalExecutor, available_cores
 from sim.experiment.plan import SweepPlan
-from sim.experiment.sweep import open_store, run_plan
-from sim.experiment.sweep_spec import SweepError
-from sim.results.store import ResultStore
+from sim.experiment.sweep import batch_count, run_plan
+from sim.experiment.sweep import batch_size as default_batch_size
+from sim.results.store import ResultStore, open_for_writing
+from sim.scenario.sweep_spec import SweepError
 
 
 class RunFailed(Exception):
@@ -55,29 +56,44 @@ def add_executor_arguments(parser: argparse.ArgumentParser) -> None:
                        help="replications per batch handed to a worker (default: chosen from the work)")
 
 
+def note(text: str) -> None:
+    print(f"hotline: note: {text}", file=sys.stderr)
+
+
 def executor_from_args(args: argparse.Namespace) -> Executor:
     if args.batch_size is not None and args.batch_size < 1:
         raise ExecutorUnavailable(f"--batch-size must be at least 1, got {args.batch_size}")
+    workers, cores = args.workers, available_cores()
+    if workers is not None and workers > cores and args.scheduler is None:
+        note(f"--workers {workers} is more than the {cores} core{'s' * (cores > 1)} here; using {cores}")
+        workers = cores
     if args.scheduler or args.dask_local:
-        return DaskExecutor(args.scheduler, args.workers)
-    return LocalExecutor(args.workers)
+        return DaskExecutor(args.scheduler, workers)
+    return LocalExecutor(workers)
 
 
 def execute(plan: SweepPlan, folder: Path, resume: bool, executor: Executor, batch_size: Optional[int],
             again: str) -> ResultStore:
     """Run what ``folder`` is missing of ``plan``; ``again`` is the command that would resume it."""
-    store = open_store(plan, folder, resume)
+    store = open_for_writing(folder, plan.manifest(), plan.points, plan.outcomes, resume)
     bar = ProgressBar()
     total = len(plan.points) * plan.replications
+    stored = store.counts()
+    batch_size = batch_size or default_batch_size(plan.replications, total - sum(stored.values()), executor.workers)
+    batches = batch_count(plan, stored, batch_size)
+    if isinstance(executor, LocalExecutor) and batches and executor.cap(batches):
+        note(f"the work makes only {batches} batch{'es' * (batches > 1)} of {batch_size} replications, "
+             f"so {executor.workers} worker{'s' * (executor.workers > 1)} will run")
+    left = f" ({total - sum(stored.values())} of {total} replications left to run)" if resume else ""
     print(f"{plan.name}: {len(plan.points)} point{'s' * (len(plan.points) > 1)} x {plan.replications} "
-          f"replications on {executor.describe()} -> {folder}/", file=sys.stderr)
+          f"replications on {executor.describe()} -> {folder}/{left}", file=sys.stderr)
     try:
         run_plan(plan, store, executor, batch_size, bar)
     except (KeyboardInterrupt, BrokenProcessPool) as stop:
         bar.close()
-        stored = store.row_count()
+        kept = store.row_count()
         store.close()
-        print(f"hotline: {stored} of {total} replications are stored in {folder}; finish with: {again}",
+        print(f"hotline: {kept} of {total} replications are stored in {folder}; finish with: {again}",
               file=sys.stderr)
         if isinstance(stop, KeyboardInterrupt):
             raise

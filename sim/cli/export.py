@@ -10,8 +10,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from sim.experiment.sweep import existing_store
+from sim.cli.outputs import new_file
 from sim.results.csv_export import write_csv
+from sim.results.store import ResultStore
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -22,11 +23,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def export_command(args: argparse.Namespace) -> int:
-    with existing_store(args.results) as store:
-        if args.csv == "-":
+    target = None if args.csv == "-" else new_file(Path(args.csv), "--csv")
+    with ResultStore.open(args.results) as store:
+        if target is None:
             write_csv(store, sys.stdout)
             return 0
-        with open(args.csv, "w", newline="") as stream:
+        with open(target, "x", newline="") as stream:
             count = write_csv(store, stream)
     print(f"wrote {count} rows to {args.csv}", file=sys.stderr)
     return 0

@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from sim.experiment.sweep import existing_store
+from sim.results.store import ResultStore, StoreError, holds_results
 from sim.results.sweep_plots import FORMATS, draw_all
 
 
@@ -29,7 +29,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 def plot_command(args: argparse.Namespace) -> int:
     folder = args.results if args.results.is_dir() else args.results.parent
     out = args.out if args.out is not None else folder / "plots"
-    with existing_store(args.results) as store:
+    if out.exists() and not out.is_dir():
+        raise StoreError(f"--out {out}: is a file, not a folder")
+    if holds_results(out):
+        raise StoreError(f"--out {out}: holds a run's results; hotline never writes figures over them")
+    with ResultStore.open(args.results) as store:
         written = draw_all(store, out, args.format)
     for path in written:
         print(path)

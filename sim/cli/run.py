@@ -15,7 +15,8 @@ import argparse
 from pathlib import Path
 
 from sim.cli.execution import add_executor_arguments, execute, executor_from_args, reports_failures
-from sim.cli.scenario_args import add_scenario_arguments, load_from_args, seed_of
+from sim.cli.outputs import fresh_folder
+from sim.cli.scenario_args import add_scenario_arguments, limits_of, load_from_args, seed_of
 from sim.experiment.plan import plan_replications
 from sim.model.world import run_replication
 from sim.results.report import budget_table, summary_document, summary_table, warnings
@@ -49,10 +50,11 @@ def run_command(args: argparse.Namespace) -> int:
         raise ScenarioError([f"--replications: expected at least 1, got {args.replications}"])
     if args.replications > 1:
         return run_replications(args, path, scenario, seed)
+    out = fresh_folder(args.out) if args.out is not None else None
     result = run_replication(scenario, seed, 0, trace=True)
     origin = scenario.origin_minutes
 
-    folder = args.out if args.out is not None else new_run_folder(scenario.name)
+    folder = out if out is not None else new_run_folder(scenario.name)
     folder.mkdir(parents=True, exist_ok=True)
     write_json(folder / "summary.json", summary_document(
         scenario.name, str(path), seed, result.outcomes, origin, list(args.overrides)))
@@ -73,7 +75,8 @@ def run_command(args: argparse.Namespace) -> int:
 
 def run_replications(args: argparse.Namespace, path: Path, scenario: Scenario, seed: int) -> int:
     """N replications as a one-point sweep: same workers, store and statistics as ``hotline sweep``."""
-    plan = plan_replications(str(path), read_scenario_data(path), args.overrides, seed, args.replications)
+    plan = plan_replications(str(path), read_scenario_data(path), args.overrides, seed, args.replications,
+                             limits_of(args))
     with executor_from_args(args) as executor:
         folder = args.out if args.out is not None else new_run_folder(scenario.name)
         store = execute(plan, folder, args.resume, executor, args.batch_size,

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import argparse
-from importlib.resources import as_file, files
 from pathlib import Path
 
 from sim.scenario.loader import ScenarioError, load_scenario
+from sim.scenario.limits import LARGE, Limits, limits_for
 from sim.scenario.schema import Scenario
+from sim.scenario.shipped import resolve
 
 DEFAULT_SCENARIO = "deir_ez_zor_2016"
 
@@ -19,24 +20,27 @@ def add_scenario_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, default=None, help="root seed (default: the file's seed)")
     parser.add_argument("--set", dest="overrides", action="append", default=[], metavar="PATH=VALUE",
                         help="override a value by dotted path, e.g. --set caller.policy=pass_to_duty_officer")
+    add_limits_argument(parser)
+
+
+def add_limits_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--allow-large", action="store_true",
+                        help=f"raise every size limit (releases, calls, POCs, sites, design points, replications, "
+                             f"events per replication) {LARGE:,}-fold; see README, 'Limits'")
+
+
+def limits_of(args: argparse.Namespace) -> Limits:
+    return limits_for(args.allow_large)
 
 
 def resolve_scenario_path(name: str) -> Path:
     """A file path as given, else a shipped scenario (or validation case) of that name."""
-    path = Path(name)
-    if path.exists() or path.suffix in (".yaml", ".yml") and path.parent != Path("."):
-        return path
-    for folder in ("", "validation/", "sweeps/"):
-        shipped = files("sim.scenarios") / f"{folder}{path.stem}.yaml"
-        if shipped.is_file():
-            with as_file(shipped) as real:
-                return Path(real)
-    return path
+    return resolve(name)
 
 
 def load_from_args(args: argparse.Namespace) -> tuple[Path, Scenario]:
     path = resolve_scenario_path(args.scenario)
-    scenario = load_scenario(path, args.overrides)
+    scenario = load_scenario(path, args.overrides, limits_of(args))
     if args.seed is not None and args.seed < 0:
         raise ScenarioError([f"--seed: expected a non-negative integer, got {args.seed}"])
     return path, scenario

@@ -12,21 +12,21 @@ headline table as ``summary.txt``: the files the README shows.
 from __future__ import annotations
 
 import argparse
-from importlib.resources import files
 from pathlib import Path
 
+from sim.cli.scenario_args import add_limits_argument, limits_of
 from sim.cli.execution import add_executor_arguments, execute, executor_from_args, reports_failures
 from sim.cli.sweep import SWEEPS_ROOT, report, resolve_sweep_path
 from sim.experiment.plan import plan_sweep
 from sim.results.run_folder import new_run_folder
 from sim.results.sweep_plots import draw_all
+from sim.scenario.shipped import shipped_names
 
 STUDIES_ROOT = Path("results") / "studies"
 
 
 def shipped_sweeps() -> list[str]:
-    return sorted(p.name.removesuffix(".yaml") for p in (files("sim.scenarios") / "sweeps").iterdir()
-                  if p.name.endswith(".yaml"))
+    return shipped_names("sweeps/")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -35,13 +35,14 @@ def register(sub: argparse._SubParsersAction) -> None:
                         f"{', '.join(shipped_sweeps())})")
     parser.add_argument("--out", type=Path, default=STUDIES_ROOT, metavar="DIR",
                         help=f"headline folder (default: {STUDIES_ROOT})")
+    add_limits_argument(parser)
     add_executor_arguments(parser)
     parser.set_defaults(handler=study_command)
 
 
 @reports_failures
 def study_command(args: argparse.Namespace) -> int:
-    plans = [plan_sweep(resolve_sweep_path(name)) for name in args.studies or shipped_sweeps()]
+    plans = [plan_sweep(resolve_sweep_path(name), limits_of(args)) for name in args.studies or shipped_sweeps()]
     with executor_from_args(args) as executor:
         for plan in plans:
             folder = new_run_folder(plan.name, SWEEPS_ROOT)

@@ -15,16 +15,17 @@ from __future__ import annotations
 
 import argparse
 import re
-from importlib.resources import as_file, files
 from pathlib import Path
 from typing import Optional
 
+from sim.cli.scenario_args import add_limits_argument, limits_of
 from sim.cli.execution import add_executor_arguments, execute, executor_from_args, reports_failures
 from sim.experiment.plan import plan_sweep
 from sim.results.run_folder import new_run_folder, slug, write_json
 from sim.results.store import ResultStore
 from sim.results.sweep_plots import draw_all
 from sim.results.sweep_report import statistics_document, sweep_table
+from sim.scenario.shipped import SWEEP_FOLDERS, resolve
 
 SWEEPS_ROOT = Path("results") / "sweeps"
 TABLE_OUTCOMES = ("killed_due_to_delay", "time_to_message", "never_through", "mean_wait", "p_wait")
@@ -39,20 +40,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--resume", action="store_true",
                         help="run only what the results folder is missing (refused if it holds another sweep)")
     parser.add_argument("--no-plots", action="store_true", help="skip the figures")
+    add_limits_argument(parser)
     add_executor_arguments(parser)
     parser.set_defaults(handler=sweep_command)
 
 
 def resolve_sweep_path(name: str) -> Path:
     """A file path as given, else a shipped sweep of that name."""
-    path = Path(name)
-    if path.exists() or path.suffix in (".yaml", ".yml"):
-        return path
-    shipped = files("sim.scenarios") / "sweeps" / f"{name}.yaml"
-    if shipped.is_file():
-        with as_file(shipped) as real:
-            return Path(real)
-    return path
+    return resolve(name, folders=SWEEP_FOLDERS)
 
 
 def newest_folder(name: str, root: Path = SWEEPS_ROOT) -> Optional[Path]:
@@ -64,7 +59,7 @@ def newest_folder(name: str, root: Path = SWEEPS_ROOT) -> Optional[Path]:
 
 @reports_failures
 def sweep_command(args: argparse.Namespace) -> int:
-    plan = plan_sweep(resolve_sweep_path(args.sweep))
+    plan = plan_sweep(resolve_sweep_path(args.sweep), limits_of(args))
     with executor_from_args(args) as executor:
         folder = args.out or (newest_folder(plan.name) if args.resume else None) \
             or new_run_folder(plan.name, SWEEPS_ROOT)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import argparse
 
 from sim.cli.execution import add_executor_arguments, executor_from_args, reports_failures
-from sim.cli.scenario_args import resolve_scenario_path
+from sim.cli.scenario_args import add_limits_argument, limits_of, resolve_scenario_path
 from sim.scenario.loader import ScenarioError, load_scenario
 from sim.validation.suite import (
     BATCH,
@@ -40,6 +40,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--family-error", type=float, default=FAMILY_ERROR, metavar="ALPHA",
                         help="chance that a correct model fails any figure of the run "
                              f"(default {FAMILY_ERROR:g}); shared out over the figures by Bonferroni")
+    add_limits_argument(parser)
     add_executor_arguments(parser)
     parser.set_defaults(handler=validate_command)
 
@@ -56,7 +57,8 @@ def validate_command(args: argparse.Namespace) -> int:
     if problems:
         raise ScenarioError(problems)
     paths = [resolve_scenario_path(name) for name in args.scenarios]
-    cases = [case_from_scenario(load_scenario(path)) for path in paths] if paths else builtin_cases()
+    cases = [case_from_scenario(load_scenario(path, limits=limits_of(args))) for path in paths] if paths \
+        else builtin_cases()
     with executor_from_args(args) as executor:
         result = validate(cases, args.replications, args.seed, args.family_error, executor,
                           args.batch_size or BATCH)

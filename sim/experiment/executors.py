@@ -89,6 +89,13 @@ class LocalExecutor(Executor):
     def describe(self) -> str:
         return f"{self.workers} local worker{'s' * (self.workers > 1)}"
 
+    def cap(self, workers: int) -> bool:
+        """Start no more than ``workers`` processes; False once the pool has started."""
+        if self._pool is not None or workers >= self.workers:
+            return False
+        self.workers = max(workers, 1)
+        return True
+
     def map_unordered(self, fn: Callable[[Any], Any], tasks: Iterable[Any]) -> Iterator[Any]:
         if self.workers == 1:
             yield from map(fn, tasks)
@@ -137,6 +144,10 @@ class DaskExecutor(Executor):
                 self.client = Client(self._cluster)
             else:
                 self.client = Client(address, timeout="10s")
+        except ValueError as error:  # distributed's own parser of addresses
+            self.close()
+            raise ExecutorUnavailable(f"--scheduler: expected an address such as tcp://head-node:8786, "
+                                      f"got {address} ({error})") from None
         except (OSError, TimeoutError) as error:
             self.close()
             raise ExecutorUnavailable(f"cannot reach the Dask scheduler {address}: {error}") from None

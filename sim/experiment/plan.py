@@ -10,26 +10,31 @@ and no factors, so replications and sweeps share the executor, the store and
 the statistics.
 
 The plan's *fingerprint* hashes the sweep's name and everything that decides
-the rows (base scenario content, fixed settings, seed, replications, design
-points, code version); a ``--resume`` into a database with another fingerprint is
-refused, so one sweep never mixes its rows with another's.
+the rows (base scenario content, fixed settings, seed, design points, code
+version); a ``--resume`` into a database with another fingerprint is refused,
+so one sweep never mixes its rows with another's. The number of replications
+is left out on purpose: replication ``k`` of a point is the same whatever the
+total, so a finished sweep can be extended with more replications per point.
 """
 
 from __future__ import annotations
 
+import difflib
 import hashlib
+import math
 import json
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Optional, Sequence
 
-import yaml
-
 from sim import __version__
-from sim.experiment.design import DesignPoint, Range, full_grid, latin_hypercube
-from sim.experiment.sweep_spec import LatinHypercube, SweepError, SweepSpec, parse_sweep
 from sim.model.world import run_replication
+from sim.scenario.design import DesignPoint, Range, full_grid, latin_hypercube
+from sim.scenario.limits import DEFAULT, Limits, too_many
 from sim.scenario.loader import ScenarioError, apply_overrides, read_scenario_data, scenario_from_data
+from sim.scenario.shipped import resolve
+from sim.scenario.sweep_spec import LatinHypercube, SweepError, SweepSpec, load_sweep
+from sim.scenario.yaml_lines import Document, KeyPath
 
 MAX_MESSAGES = 12  # a typo in a factor path fails every point alike
 
@@ -56,7 +61,7 @@ class SweepPlan:
 
     @property
     def fingerprint(self) -> str:
-        decisive = {"name": self.name, "base": self.base, "seed": self.seed, "replications": self.replications,
+        decisive = {"name": self.name, "base": self.base, "seed": self.seed,
                     "factors": self.factors, "points": [p.factors for p in self.points],
                     "code_version": __version__}
         return hashlib.sha256(json.dumps(decisive, sort_keys=True).encode()).hexdigest()
@@ -68,41 +73,45 @@ class SweepPlan:
                 "baseline": self.baseline, "code_version": __version__, "fingerprint": self.fingerprint}
 
 
-def read_yaml(path: Path, what: str) -> Any:
-    try:
-        return yaml.safe_load(path.read_text())
-    except OSError as error:
-        raise SweepError([f"{path}: cannot read the {what}: {error.strerror or error}"]) from None
-    except yaml.YAMLError as error:
-        raise SweepError([f"{path}: not valid YAML: {error}"]) from None
-
-
-def plan_sweep(path: Path) -> SweepPlan:
-    """Read, validate and expand a sweep file."""
-    spec = parse_sweep(read_yaml(path, "sweep file"), str(path))
-    base_path = (path.parent / spec.base).resolve()
-    base = _with_overrides(read_scenario_data(base_path), [override(p, v) for p, v in spec.set.items()],
-                           f"{path}: set")
-    points, baseline = _design(spec)
+def plan_sweep(path: Path, limits: Limits = DEFAULT) -> SweepPlan:
+    """Read, validate and expand a sweep file; its sizes within ``limits``."""
+    spec, document = load_sweep(path)
+    base_path = resolve(spec.base, path.parent).resolve()
+    if not base_path.is_file():
+        raise SweepError(f"{_at(path, document, ('base',), 'base')}: expected a scenario file (relative to "
+                         f"the sweep file) or a shipped scenario's name, got {spec.base}: no such file")
+    base = read_scenario_data(base_path)
+    messages = [m for key, value in spec.set.items()
+                for m in _value_problems(base, key, value, _at(path, document, ("set", key), f"set {key}"), limits)]
+    if messages:
+        raise SweepError(messages)
+    base = _with_overrides(base, [override(p, v) for p, v in spec.set.items()], f"{path}: set")
+    _check_sizes(spec, path, document, limits)
+    points, baseline = _design(spec, _at(path, document, ("baseline",), "baseline"))
     seed = spec.seed if spec.seed is not None else scenario_from_data(base, str(base_path)).seed
     definition = {**spec.model_dump(mode="json"), "seed": seed}
     plan = SweepPlan("sweep", spec.name, definition, base, str(base_path), seed, spec.replications,
                      tuple(f.path for f in spec.factors), tuple(points), baseline, ())
-    return _checked(plan, spec.outcomes + [p.outcome for p in spec.plots], str(path))
+    wanted = {**{_at(path, document, ("outcomes", i), f"outcomes[{i}]"): o for i, o in enumerate(spec.outcomes)},
+              **{_at(path, document, ("plots", i, "outcome"), f"plots[{i}].outcome"): p.outcome
+                 for i, p in enumerate(spec.plots)}}
+    return _checked(plan, wanted, str(path), _factor_problems(spec, base, path, document, limits), limits)
 
 
 def plan_replications(source: str, data: Any, overrides: Sequence[str], seed: int,
-                      replications: int) -> SweepPlan:
+                      replications: int, limits: Limits = DEFAULT) -> SweepPlan:
     """``replications`` of one scenario: a sweep of one point and no factors."""
     base = _with_overrides(data, overrides, source)
     name = scenario_from_data(base, source).name
     definition = {"scenario": source, "overrides": list(overrides), "seed": seed, "replications": replications}
     plan = SweepPlan("replications", name, definition, base, source, seed, replications, (),
                      (DesignPoint(0, {}),), 0, ())
-    return _checked(plan, [], source)
+    if replications > limits.replications:
+        raise SweepError(f"--replications: {too_many('replications', limits.replications)}, got {replications}")
+    return _checked(plan, {}, source, [], limits)
 
 
-def _design(spec: SweepSpec) -> tuple[list[DesignPoint], Optional[int]]:
+def _design(spec: SweepSpec, where: str = "baseline") -> tuple[list[DesignPoint], Optional[int]]:
     """The design points, and the index of the baseline among them."""
     if isinstance(spec.design, LatinHypercube):
         dims = {f.path: (Range(*f.range, integer=f.integer) if f.range else f.values) for f in spec.factors}
@@ -115,20 +124,22 @@ def _design(spec: SweepSpec) -> tuple[list[DesignPoint], Optional[int]]:
     wanted = spec.baseline if spec.baseline is not None else combos[0]
     matches = [i for i, c in enumerate(combos) if all(c[p] == wanted[p] for p in c)]
     if not matches:
-        raise SweepError([f"{spec.name}: baseline {wanted} is not a point of the grid"])
+        shown = ", ".join(f"{p}={v}" for p, v in wanted.items())
+        raise SweepError([f"{where}: {shown} is not a point of the grid"])
     return [DesignPoint(i, c) for i, c in enumerate(combos)], matches[0]
 
 
-def _checked(plan: SweepPlan, wanted_outcomes: list[str], source: str) -> SweepPlan:
-    """Validate every point's scenario, then run one replication to learn the outcome columns."""
-    messages = _factor_problems(plan, source)
+def _checked(plan: SweepPlan, wanted: dict[str, str], source: str, messages: list[str], limits: Limits) -> SweepPlan:
+    """Validate every point's scenario, then run one replication to learn the outcome columns.
+
+    ``wanted`` maps where an outcome was named (``file:line: outcomes[0]``) to the name."""
     scenarios: dict[int, dict[str, Any]] = {}
     for point in plan.points if not messages else ():
         where = f"{source}: point {point.index} ({point.label})"
         try:
             scenarios[point.index] = _with_overrides(plan.base, [override(p, v) for p, v in point.factors.items()],
                                                      where)
-            scenario_from_data(scenarios[point.index], where)
+            scenario_from_data(scenarios[point.index], where, limits)
         except ScenarioError as error:
             messages += error.messages
     if messages:
@@ -136,28 +147,81 @@ def _checked(plan: SweepPlan, wanted_outcomes: list[str], source: str) -> SweepP
         raise SweepError(messages[:MAX_MESSAGES] + more)
     first = scenario_from_data(scenarios[plan.points[0].index], source)
     outcomes = tuple(run_replication(first, plan.seed, 0).outcomes)
-    unknown = sorted({o for o in wanted_outcomes if o not in outcomes})
+    unknown = [f"{where}: unknown outcome {name!r}{_did_you_mean(name, outcomes)}; `hotline list --outcomes` "
+               "names them all" for where, name in wanted.items() if name not in outcomes]
     if unknown:
-        raise SweepError([f"{source}: unknown outcome {o!r}; the scenario gives {', '.join(outcomes)}"
-                          for o in unknown])
+        raise SweepError(unknown)
     return replace(plan, outcomes=outcomes, scenarios=scenarios)
 
 
-def _factor_problems(plan: SweepPlan, source: str) -> list[str]:
-    """Each factor value alone on the base: a bad path is reported once, a bad value per value."""
+def _check_sizes(spec: SweepSpec, path: Path, document: Document, limits: Limits) -> None:
+    """Design points and replications within ``limits``, before any point is built."""
+    problems = []
+    if spec.replications > limits.replications:
+        problems.append(f"{_at(path, document, ('replications',), 'replications')}: "
+                        f"{too_many('replications per point', limits.replications)}, got {spec.replications}")
+    key: KeyPath = ("design", "points") if isinstance(spec.design, LatinHypercube) else ("factors",)
+    count = spec.design.points if isinstance(spec.design, LatinHypercube) else \
+        math.prod(len(f.values) if f.values is not None else f.count or 2 for f in spec.factors)
+    if count > limits.design_points:
+        problems.append(f"{_at(path, document, key, 'design')}: "
+                        f"{too_many('design points', limits.design_points)}, got {count:,}")
+    if problems:
+        raise SweepError(problems)
+
+
+def _did_you_mean(name: str, names: Sequence[str]) -> str:
+    close = difflib.get_close_matches(name, names, n=2, cutoff=0.6)
+    return f"; did you mean {' or '.join(map(repr, close))}?" if close else ""
+
+
+def _factor_problems(spec: SweepSpec, base: dict[str, Any], path: Path, document: Document,
+                     limits: Limits) -> list[str]:
+    """Each factor value alone on the base, reported at the line it was written on.
+
+    A path that fails alike for every value is one mistake, reported once at
+    the path; a range is reported once, at the range, by its first bad value.
+    """
     messages: list[str] = []
-    for path in plan.factors:
+    for i, factor in enumerate(spec.factors):
+        values = list(factor.values) if factor.values is not None else list(_range_values(spec, factor.path))
         failures: list[list[str]] = []
-        values = list({json.dumps(p.factors[path], sort_keys=True): p.factors[path] for p in plan.points}.values())
-        for value in values:
-            where = f"{source}: factor {override(path, value)}"
-            try:
-                scenario_from_data(_with_overrides(plan.base, [override(path, value)], where), where)
-            except ScenarioError as error:
-                failures.append(error.messages)
-        every_value = len(failures) == len(values)
-        messages += failures[0] if every_value else [m for f in failures for m in f]
+        for j, value in enumerate(values):
+            key = ("factors", i, "values", j) if factor.values is not None else ("factors", i, "range")
+            failures.append(_value_problems(base, factor.path, value, _at(path, document, key,
+                                                                            f"factor {override(factor.path, value)}"),
+                                            limits))
+        bad = [f for f in failures if f]
+        if len(values) > 1 and len(bad) == len(values) and len({tuple(m.split(": ", 2)[-1] for m in f)
+                                                                for f in bad}) == 1:
+            where = _at(path, document, ("factors", i, "path"), f"factor {factor.path}")
+            messages += [f"{where}: {m.split(': ', 2)[-1]}" for m in bad[0]]
+        elif factor.values is None:
+            messages += bad[0] if bad else []
+        else:
+            messages += [m for f in bad for m in f]
     return messages
+
+
+def _range_values(spec: SweepSpec, path: str) -> list[Any]:
+    """The values a range factor takes: the grid's levels, or the design's sampled values."""
+    if isinstance(spec.design, LatinHypercube):
+        return list(dict.fromkeys(p.factors[path] for p in _design(spec)[0]))
+    return spec.levels()[path]
+
+
+def _at(path: Path, document: Document, key: KeyPath, what: str) -> str:
+    line = next((document.lines[key[:n]] for n in range(len(key), 0, -1) if key[:n] in document.lines), None)
+    return f"{path}:{line}: {what}" if line is not None else f"{path}: {what}"
+
+
+def _value_problems(base: dict[str, Any], path: str, value: Any, where: str, limits: Limits) -> list[str]:
+    """Messages, each starting with ``where``, if ``path=value`` set on ``base`` is no valid scenario."""
+    try:
+        scenario_from_data(_with_overrides(base, [override(path, value)], where), where, limits)
+    except ScenarioError as error:
+        return error.messages
+    return []
 
 
 def _with_overrides(data: Any, overrides: Sequence[str], where: str) -> dict[str, Any]:

@@ -9,9 +9,10 @@ committed to the database at once; after a Ctrl-C, a ``kill -9`` or a
 crashed worker, ``--resume`` asks the database what is there and runs only
 the rest.
 
-Where the rows go is guarded. A new sweep goes only into an empty folder; a
-``--resume`` goes only into a database whose fingerprint (everything that
-decides the rows) matches the plan's.
+Where the rows go is guarded by the store (``sim.results.store``), which the
+caller opens and hands in: this module only needs something that says what
+is stored and takes new rows, so the experiment layer never imports the
+results layer above it.
 """
 
 from __future__ import annotations
@@ -20,18 +21,26 @@ import itertools
 import math
 import time
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Callable, Iterator, Optional
+from typing import Callable, Iterator, Optional, Protocol, Sequence
 
 from sim.experiment.executors import Executor
 from sim.experiment.plan import SweepPlan
-from sim.experiment.sweep_spec import SweepError
-from sim.results.store import FILE_NAME, ResultStore, StoreError, database_path
 from sim.run.replications import Batch, run_batch
+from sim.scenario.design import DesignPoint
 
 MAX_BATCH = 500
 MIN_BATCH = 25
 BATCHES_PER_WORKER = 8
+
+
+class RowStore(Protocol):
+    """Where finished replications go: ``sim.results.store.ResultStore``."""
+
+    def counts(self) -> dict[int, int]: ...
+
+    def replications_of(self, point: int) -> set[int]: ...
+
+    def add(self, point: DesignPoint, rows: Sequence[tuple[int, dict[str, float]]]) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -48,37 +57,22 @@ class Progress:
         return self.done_this_run / self.elapsed if self.elapsed > 0 else 0.0
 
 
-def open_store(plan: SweepPlan, folder: Path, resume: bool) -> ResultStore:
-    """A fresh database in an empty folder, or the plan's own database to resume."""
-    path = database_path(folder)
-    if resume and path.is_file():
-        store = ResultStore.open(folder)
-        stored = store.manifest()
-        if stored.get("fingerprint") != plan.fingerprint:
-            store.close()
-            raise SweepError([f"{folder} holds the results of a different sweep; refusing to resume into it "
-                              f"({_differences(stored, plan.manifest())}). Run into a new folder with --out."])
-        store.update_manifest("definition", plan.definition)  # plots or wording may have changed
-        return store
-    if folder.exists() and any(folder.iterdir()):
-        hint = " (use --resume to finish it)" if path.is_file() else ""
-        raise SweepError([f"{folder} is not empty; a new sweep needs an empty or new folder{hint}"])
-    return ResultStore.create(folder, plan.manifest(), plan.points, plan.outcomes)
-
-
-def _differences(stored: dict, wanted: dict) -> str:
-    keys = ("name", "code_version", "seed", "replications", "factors", "base_scenario")
-    differ = [k.replace("_", " ") for k in keys if stored.get(k) != wanted.get(k)]
-    return "differs in " + ", ".join(differ) if differ else "differs in its design points"
-
-
 def batch_size(replications: int, missing: int, workers: int) -> int:
-    """Several batches per worker, each big enough that scheduling stays cheap."""
-    size = math.ceil(missing / (workers * BATCHES_PER_WORKER)) if missing else 1
-    return max(min(size, MAX_BATCH, replications), min(MIN_BATCH, replications))
+    """Several batches per worker, each big enough that scheduling stays cheap; and at least
+    one batch per worker, so that a small run still keeps every worker busy."""
+    if not missing:
+        return 1
+    size = math.ceil(missing / (workers * BATCHES_PER_WORKER))
+    size = max(min(size, MAX_BATCH, replications), min(MIN_BATCH, replications))
+    return max(1, min(size, math.ceil(missing / workers)))
 
 
-def _batches(plan: SweepPlan, store: ResultStore, stored: dict[int, int], size: int) -> Iterator[Batch]:
+def batch_count(plan: SweepPlan, stored: dict[int, int], size: int) -> int:
+    """How many batches of ``size`` the missing replications make (each batch is one point's)."""
+    return sum(math.ceil(max(plan.replications - stored.get(p.index, 0), 0) / size) for p in plan.points)
+
+
+def _batches(plan: SweepPlan, store: RowStore, stored: dict[int, int], size: int) -> Iterator[Batch]:
     """The missing replications, point by point, asked of the store only when a point comes up."""
     for point in plan.points:
         if stored.get(point.index, 0) >= plan.replications:
@@ -89,7 +83,7 @@ def _batches(plan: SweepPlan, store: ResultStore, stored: dict[int, int], size: 
             yield Batch(point.index, plan.scenarios[point.index], plan.source, plan.seed, chunk)
 
 
-def run_plan(plan: SweepPlan, store: ResultStore, executor: Executor, size: Optional[int] = None,
+def run_plan(plan: SweepPlan, store: RowStore, executor: Executor, size: Optional[int] = None,
              on_progress: Optional[Callable[[Progress], None]] = None) -> int:
     """Run every missing (point, replication); return how many rows this call stored."""
     stored = store.counts()
@@ -112,11 +106,3 @@ def run_plan(plan: SweepPlan, store: ResultStore, executor: Executor, size: Opti
         added += len(rows)
         report()
     return added
-
-
-def existing_store(folder: Path) -> ResultStore:
-    """Open a results folder for reading, with a clear message when there is none."""
-    try:
-        return ResultStore.open(folder)
-    except StoreError as error:
-        raise SweepError([str(error) + f" (a sweep or `hotline run --replications` writes {FILE_NAME})"]) from None

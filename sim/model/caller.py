@@ -42,7 +42,7 @@ from sim.model.streams import Streams
 from sim.model.trace import Kind, Trace
 from sim.scenario.schema import Party
 
-LATE = 2
+LATE = simpy.events.EventPriority(2)
 """SimPy priority of deadlines: below NORMAL (1), so an answer due at the same moment comes first."""
 
 

@@ -9,7 +9,7 @@ strike has already been stopped does not call.
 
 from __future__ import annotations
 
-from typing import Generator
+from typing import Any, Generator
 
 import simpy
 
@@ -19,7 +19,7 @@ from sim.model.trace import Kind, Trace
 
 
 def detection_process(env: simpy.Environment, strike: StrikeProcess, delay: float,
-                      campaign: StopCampaign, trace: Trace) -> Generator[simpy.Event, object, None]:
+                      campaign: StopCampaign, trace: Trace) -> Generator[simpy.Event, Any, None]:
     fired = yield strike.first_hit | strike.process
     if strike.first_hit not in fired:
         return  # the strike ended without touching a protected site

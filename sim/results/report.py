@@ -11,7 +11,7 @@ time went, part by part (``sim.model.accounting``).
 from __future__ import annotations
 
 import math
-from typing import Any, Optional
+from typing import Any, Optional, Sequence
 
 from sim.model.accounting import PARTS
 from sim.model.catalog import describe
@@ -59,7 +59,7 @@ def format_value(value: float, kind: str, origin: Optional[float]) -> str:
     return f"{value:.1f}"
 
 
-def _layout(rows: list[tuple[str, ...]]) -> str:
+def _layout(rows: Sequence[tuple[str, ...]]) -> str:
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     return "\n".join("  " + "  ".join(cell.rjust(w) if i else cell.ljust(w) for i, (cell, w)
                                       in enumerate(zip(row, widths))).rstrip() for row in rows)

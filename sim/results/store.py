@@ -19,25 +19,81 @@ Tables:
 
 Readers get numpy arrays of one outcome for one point at a time, so memory
 stays flat however many replications a sweep holds.
+
+Where rows go is guarded here, from plain data (the manifest and its
+fingerprint): a new database goes only into an empty folder; a resume only
+into a database with the same fingerprint, and with at least as many
+replications per point as it already holds (so a finished sweep can be
+extended); one writer at a time holds the folder's lock, and a second is told
+who holds it. A writer keeps the database in WAL mode and turns it back into
+one self-contained file when it closes; readers open it read-only (as
+immutable where SQLite cannot even read it so, on a read-only medium), so
+exporting and plotting never write a byte into a results folder.
 """
 
 from __future__ import annotations
 
+import fcntl
 import json
 import math
+import os
+import socket
 import sqlite3
+import time
 from pathlib import Path
-from typing import Any, Iterator, Optional, Sequence
+from typing import IO, Any, Iterator, Optional, Sequence
 
 import numpy as np
 
-from sim.experiment.design import DesignPoint
+from sim.scenario.design import DesignPoint
 
 FILE_NAME = "results.sqlite"
+LOCK_NAME = ".hotline.lock"
+RESULT_FILES = (FILE_NAME, "summary.json", "trace.jsonl")
+"""Files that mark a folder as holding a run's results, which no other run may overwrite."""
 
 
 class StoreError(Exception):
-    """A results folder that holds no database, or one we cannot read."""
+    """A results folder that holds no database, one we cannot read, or one we must not write."""
+
+
+def holds_results(folder: Path) -> bool:
+    return folder.is_dir() and any((folder / name).exists() for name in RESULT_FILES)
+
+
+def is_empty(folder: Path) -> bool:
+    """No folder, or one holding nothing but a stale lock file."""
+    return not folder.exists() or (folder.is_dir() and all(p.name == LOCK_NAME for p in folder.iterdir()))
+
+
+class FolderLock:
+    """An exclusive lock on a results folder, held while one process writes into it.
+
+    The kernel drops the lock when its holder dies, however it dies, so a
+    killed sweep never leaves the folder locked; the file names the holder.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.path = folder / LOCK_NAME
+        self._file: Optional[IO[str]] = open(self.path, "a+")
+        try:
+            fcntl.flock(self._file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self._file.seek(0)
+            holder = self._file.read().strip() or "another process"
+            self.release()
+            raise StoreError(f"{folder} is being written by another hotline run ({holder}); "
+                             "wait for it to finish, or write to another folder with --out") from None
+        self._file.seek(0)
+        self._file.truncate()
+        self._file.write(f"pid {os.getpid()} on {socket.gethostname()}, since "
+                         f"{time.strftime('%Y-%m-%d %H:%M:%S')}")
+        self._file.flush()
+
+    def release(self) -> None:
+        if self._file is not None:
+            self._file.close()  # closing drops the lock
+            self._file = None
 
 
 def _q(name: str) -> str:
@@ -59,11 +115,16 @@ def database_path(folder: Path) -> Path:
 
 
 class ResultStore:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, read_only: bool = False, lock: Optional[FolderLock] = None) -> None:
         self.path = path
-        self._db = sqlite3.connect(path, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
+        self.read_only = read_only
+        self._lock = lock
+        if read_only:
+            self._db = _connect_read_only(path)
+        else:
+            self._db = sqlite3.connect(path, isolation_level=None)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
         columns = [row[1] for row in self._db.execute("PRAGMA table_info(results)")]
         manifest = self.manifest() if columns else {}
         self.factors: list[str] = list(manifest.get("factors", []))
@@ -71,7 +132,7 @@ class ResultStore:
 
     @classmethod
     def create(cls, folder: Path, manifest: dict[str, Any], points: Sequence[DesignPoint],
-               outcomes: Sequence[str]) -> "ResultStore":
+               outcomes: Sequence[str], lock: Optional[FolderLock] = None) -> "ResultStore":
         """A new database; ``manifest["factors"]`` names the factor columns."""
         folder.mkdir(parents=True, exist_ok=True)
         path = database_path(folder)
@@ -91,22 +152,30 @@ class ResultStore:
             db.executemany("INSERT INTO points VALUES (?, ?, ?)",
                            [(p.index, p.label, json.dumps(p.factors)) for p in points])
         db.close()
-        return cls(path)
+        return cls(path, lock=lock)
 
     @classmethod
-    def open(cls, folder: Path) -> "ResultStore":
+    def open(cls, folder: Path, read_only: bool = True, lock: Optional[FolderLock] = None) -> "ResultStore":
         path = database_path(folder)
         if not path.is_file():
-            raise StoreError(f"{folder}: no results database here (expected {path.name})")
+            raise StoreError(f"{folder}: no results database here (expected {path.name}; "
+                             "a sweep or `hotline run --replications` writes one)")
         try:
-            store = cls(path)
+            store = cls(path, read_only, lock)
             store.manifest()
         except sqlite3.DatabaseError as error:
             raise StoreError(f"{path}: not a hotline-sim results database ({error})") from None
         return store
 
     def close(self) -> None:
+        if not self.read_only:
+            try:  # back to one self-contained file: copied to a read-only medium, it reads without a WAL
+                self._db.execute("PRAGMA journal_mode=DELETE")
+            except sqlite3.OperationalError:  # a reader still has it open; it stays in WAL mode
+                pass
         self._db.close()
+        if self._lock is not None:
+            self._lock.release()
 
     def __enter__(self) -> "ResultStore":
         return self
@@ -175,3 +244,59 @@ class ResultStore:
         where, args = ("WHERE point = ?", (point,)) if point is not None else ("", ())
         yield from self._db.execute(
             f"SELECT {', '.join(map(_q, self.columns()))} FROM results {where} ORDER BY point, replication", args)
+
+
+def _connect_read_only(path: Path) -> sqlite3.Connection:
+    """Read-only; on a read-only medium, where SQLite cannot make its WAL index, as immutable."""
+    uri = path.resolve().as_uri()
+    db = sqlite3.connect(f"{uri}?mode=ro", uri=True)
+    try:
+        db.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+        return db
+    except sqlite3.OperationalError:
+        db.close()
+        return sqlite3.connect(f"{uri}?immutable=1", uri=True)
+
+
+def open_for_writing(folder: Path, manifest: dict[str, Any], points: Sequence[DesignPoint],
+                     outcomes: Sequence[str], resume: bool) -> ResultStore:
+    """A fresh database in an empty folder, or (``resume``) the same sweep's database, locked."""
+    path = database_path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise StoreError(f"{folder}: is a file, not a results folder")
+    if not (resume and path.is_file()) and not is_empty(folder):
+        hint = " (use --resume to finish or extend it)" if path.is_file() else ""
+        raise StoreError(f"{folder} is not empty; a new run needs an empty or new folder{hint}")
+    folder.mkdir(parents=True, exist_ok=True)
+    lock = FolderLock(folder)
+    try:
+        if resume and path.is_file():
+            with ResultStore.open(folder) as reader:  # read-only: a refusal leaves every byte as it was
+                _check_resume(reader, folder, manifest)
+            store = ResultStore.open(folder, read_only=False, lock=lock)
+            store.update_manifest("definition", manifest["definition"])  # plots or wording may have changed
+            store.update_manifest("replications", manifest["replications"])
+            return store
+        if not is_empty(folder):  # another run filled it while we took the lock
+            raise StoreError(f"{folder} is not empty; a new run needs an empty or new folder")
+        return ResultStore.create(folder, manifest, points, outcomes, lock)
+    except BaseException:
+        lock.release()
+        raise
+
+
+def _check_resume(store: ResultStore, folder: Path, wanted: dict[str, Any]) -> None:
+    stored = store.manifest()
+    if stored.get("fingerprint") != wanted["fingerprint"]:
+        raise StoreError(f"{folder} holds the results of a different sweep; refusing to resume into it "
+                         f"({_differences(stored, wanted)}). Run into a new folder with --out.")
+    have = max(store.counts().values(), default=0)
+    if wanted["replications"] < have:
+        raise StoreError(f"{folder} already holds {have} replications per point; --resume can add "
+                         f"replications, not drop them (ask for {have} or more)")
+
+
+def _differences(stored: dict[str, Any], wanted: dict[str, Any]) -> str:
+    keys = ("name", "code_version", "seed", "factors", "base_scenario")
+    differ = [k.replace("_", " ") for k in keys if stored.get(k) != wanted.get(k)]
+    return "differs in " + ", ".join(differ) if differ else "differs in its design points"

@@ -1,6 +1,6 @@
 """Figures of a results database, each one able to stand alone in a report.
 
-Four kinds, named in the sweep file's ``plots`` (``sim.experiment.sweep_spec``):
+Four kinds, named in the sweep file's ``plots`` (``sim.scenario.sweep_spec``):
 
 - ``line``: an outcome's mean against one factor, a 95% CI band around it,
   one line per value of a second factor, one panel per value of a third
@@ -33,8 +33,8 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 from PIL import Image
 
-from sim.experiment.design import DesignPoint
-from sim.experiment.sweep_spec import CdfPlot, HeatmapPlot, LinePlot, SweepSpec, TornadoPlot
+from sim.scenario.design import DesignPoint
+from sim.scenario.sweep_spec import CdfPlot, HeatmapPlot, LinePlot, SweepSpec, TornadoPlot
 from sim.results.labels import factor_label, is_probability, outcome_label
 from sim.results.store import ResultStore
 from sim.results.sweep_report import Statistic, statistic
@@ -273,11 +273,11 @@ def plots_of(ctx: Context) -> list[Any]:
     if ctx.spec.design.kind == "latin_hypercube":
         return [TornadoPlot(kind="tornado", outcome=o) for o in (ctx.spec.outcomes or [key])]
     rest = {f: _levels(ctx.points, f)[0] for f in factors[3:]}
-    plots: list[Any] = [LinePlot(kind="line", outcome=key, x=factors[0], lines=(factors[1:2] or [None])[0],
-                                 panels=(factors[2:3] or [None])[0], where=rest)]
+    plots: list[Any] = [LinePlot(kind="line", outcome=key, x=factors[0], lines=next(iter(factors[1:2]), None),
+                                 panels=next(iter(factors[2:3]), None), where=rest)]
     if len(factors) >= 2:
         plots.append(HeatmapPlot(kind="heatmap", outcome=key, x=factors[0], y=factors[1],
-                                 panels=(factors[2:3] or [None])[0], where=rest))
+                                 panels=next(iter(factors[2:3]), None), where=rest))
     if "time_to_message" in outcomes:
         plots.append(CdfPlot(kind="cdf", lines=factors[0], where={f: _levels(ctx.points, f)[0] for f in factors[1:]}))
     return plots

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import Mapping, Optional, Sequence
+from typing import Any, Mapping, Optional, Sequence, cast
 
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
@@ -273,7 +273,7 @@ def _draw_moments(ax: Axes, evs: Sequence[Event], outcomes: Mapping[str, float],
         t = moments[key]
         label, colour, style = styles[key]
         top = base + LEVEL * level
-        ax.vlines(t, -0.5, top, colors=colour, linestyles=style, linewidth=1.3, zorder=1)
+        ax.vlines(t, -0.5, top, colors=colour, linestyles=cast(Any, style), linewidth=1.3, zorder=1)
         when = format_clock(t) if clock else f"{t - shift:.1f} min"
         _keep_inside(ax, ax.annotate(f"{label} {when}", (t, top), xytext=(-3 if t > mid else 3, 0),
                                      textcoords="offset points", ha="right" if t > mid else "left",

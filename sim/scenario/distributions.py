@@ -273,7 +273,8 @@ def _coerce(with_units: bool):
     def convert_scalar(value: Any) -> Any:
         if not with_units:
             return value
-        minutes = parse_duration(value) if isinstance(value, str) else value
+        is_number = isinstance(value, (int, float)) and not isinstance(value, bool)
+        minutes = parse_duration(value) if isinstance(value, str) or is_number else value
         if isinstance(minutes, (int, float)) and not isinstance(minutes, bool) and minutes < 0:
             raise ValueError(f"a duration cannot be negative, got {value!r}")
         return minutes
@@ -303,6 +304,21 @@ def _coerce(with_units: bool):
 _MODELS = (Fixed, Exponential, Lognormal, Uniform, Triangular, Gamma, Weibull, Empirical)
 
 
+_HELP = {
+    "dist": "Which distribution: fixed, exponential, lognormal, uniform, triangular, gamma, weibull or empirical.",
+    "value": "The one value every draw takes.",
+    "mean": "Mean of the draws.",
+    "sd": "Standard deviation of the draws.",
+    "low": "Lowest value a draw can take.",
+    "mode": "Most likely value.",
+    "high": "Highest value a draw can take.",
+    "shape": "Shape parameter (k).",
+    "scale": "Scale parameter (theta for gamma, lambda for Weibull).",
+    "values": "Observed values; each draw is one of them, equally likely.",
+}
+"""Hover help of each parameter in the JSON Schema, for editors."""
+
+
 def _as_written(model: type[_Dist], with_units: bool) -> type[BaseModel]:
     """The mapping as a file writes it, for the JSON Schema only.
 
@@ -313,7 +329,7 @@ def _as_written(model: type[_Dist], with_units: bool) -> type[BaseModel]:
     fields: dict[str, Any] = {}
     for name, info in model.model_fields.items():
         if name == "dist":
-            fields[name] = (info.annotation, ...)
+            fields[name] = (info.annotation, Field(description=_HELP[name]))
             continue
         if name == "values":
             item: Any = float | str if with_units else float
@@ -321,7 +337,7 @@ def _as_written(model: type[_Dist], with_units: bool) -> type[BaseModel]:
         else:
             number: Any = Annotated[(float, *info.metadata)] if info.metadata else float
             annotation = number | str if with_units else number
-        fields[name] = (annotation, ...)
+        fields[name] = (annotation, Field(description=_HELP[name]))
     suffix = "Duration" if with_units else "Quantity"
     return create_model(f"{model.__name__}{suffix}", __config__=ConfigDict(extra="forbid"),
                         __doc__=model.__doc__, **fields)
@@ -343,7 +359,7 @@ DurationDistribution = Annotated[_Any, BeforeValidator(
 
 def _non_negative(dist: _Dist) -> _Dist:
     if dist.minimum < 0:
-        what = "the value" if isinstance(dist, Fixed) else f"this {dist.dist} distribution"
+        what = "the value" if isinstance(dist, Fixed) else f"this {getattr(dist, 'dist')} distribution"
         raise ValueError(f"cannot be negative, but {what} goes down to {dist.minimum:g}")
     return dist
 

@@ -45,13 +45,19 @@ class Problem:
 
 
 def problems(error: ValidationError, data: Any, root: type[BaseModel]) -> list[Problem]:
-    """Every error of ``error`` as a Problem, in pydantic's order, without repeats."""
+    """Every error of ``error`` as a Problem, in pydantic's order, without repeats.
+
+    A misspelt required key is one mistake: "unknown key 'point'; did you mean
+    'points'?" says it all, so the "missing required key" for ``points`` goes.
+    """
     found: list[Problem] = []
     for item in error.errors(include_url=False):
         problem = _problem(item, data, root)
         if problem not in found:
             found.append(problem)
-    return found
+    hinted = {(*p.shown_path, match.group(1)) for p in found
+              if (match := re.search(r"did you mean '([^']+)'\?$", p.message))}
+    return [p for p in found if not (p.message == "missing required key" and p.path in hinted)]
 
 
 def dotted(path: KeyPath) -> str:
@@ -99,10 +105,11 @@ def _problem(item: Any, data: Any, root: type[BaseModel]) -> Problem:
         return Problem(path, path, str(ctx.get("error", item["msg"])))
     if kind == "union_tag_invalid":
         expected = ctx.get("expected_tags", "").replace("'", "")
-        what = "distribution" if ctx.get("discriminator") == "'dist'" else ctx.get("discriminator", "kind")
+        what = "distribution" if ctx.get("discriminator") == "'dist'" else str(ctx.get("discriminator", "kind")).strip("'")
         return Problem(path, path, f"unknown {what} {ctx.get('tag')!r}; expected one of {expected}")
     if not path and kind in ("model_type", "dict_type", "model_attributes_type"):
-        return Problem(path, path, "a scenario must be a mapping of sections (name, strike, desk, ...)", value)
+        whole = getattr(root, "WHOLE", "a scenario must be a mapping of sections (name, strike, desk, ...)")
+        return Problem(path, path, whole, value)
     return Problem(path, path, _expectation(kind, ctx, item["msg"], _is_int(root, path, data)), value)
 
 
@@ -167,7 +174,7 @@ def _num(bound: Any) -> str:
 
 def _unknown_key(path: KeyPath, data: Any, root: type[BaseModel]) -> str:
     key = path[-1]
-    model = _strip(_annotation_at(root, path[:-1], data), value_at(data, path[:-1]))
+    model = _model_or_type(_annotation_at(root, path[:-1], data), value_at(data, path[:-1]))
     allowed = list(model.model_fields) if isinstance(model, type) and issubclass(model, BaseModel) else []
     close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
     return f"unknown key {key!r}" + (f"; did you mean {close[0]!r}?" if close else "")
@@ -181,7 +188,7 @@ def _annotation_at(root: type[BaseModel], path: KeyPath, data: Any) -> Any:
     """The declared type at ``path`` of the model tree, or None if the path leaves it."""
     annotation: Any = root
     for depth, part in enumerate(path):
-        current = _strip(annotation, value_at(data, path[:depth]))
+        current = _model_or_type(annotation, value_at(data, path[:depth]))
         if isinstance(part, int):
             if get_origin(current) is not list:
                 return None
@@ -191,6 +198,14 @@ def _annotation_at(root: type[BaseModel], path: KeyPath, data: Any) -> Any:
         else:
             return None
     return annotation
+
+
+def _model_or_type(annotation: Any, value: Any) -> Any:
+    """Like ``_strip``, and a list's item type where one mapping stands for a list of one."""
+    current = _strip(annotation, value)
+    if get_origin(current) is list and isinstance(value, dict):
+        return _strip(get_args(current)[0], value)
+    return current
 
 
 def _strip(annotation: Any, value: Any) -> Any:
@@ -204,9 +219,10 @@ def _strip(annotation: Any, value: Any) -> Any:
             if len(members) == 1:
                 annotation = members[0]
                 continue
-            tag = value.get("dist") if isinstance(value, dict) else "fixed"
-            chosen = [m for m in members if isinstance(m, type) and issubclass(m, BaseModel)
-                      and "dist" in m.model_fields and _literal_has(m.model_fields["dist"].annotation, tag)]
+            models = [m for m in members if isinstance(m, type) and issubclass(m, BaseModel)]
+            key = next((k for k in ("dist", "kind") if models and all(k in m.model_fields for m in models)), "dist")
+            tag = value.get(key) if isinstance(value, dict) else "fixed"
+            chosen = [m for m in models if key in m.model_fields and _literal_has(m.model_fields[key].annotation, tag)]
             return chosen[0] if chosen else None
         else:
             return annotation

@@ -12,8 +12,12 @@ key, applies ``--set PATH=VALUE`` overrides, validates the result with
     --set caller.policy=xyz: caller.policy: expected one of 'wait_for_poc', ..., got xyz
 
 All the errors of a file are reported at once, sorted by line, as one
-``ScenarioError``. Sweeps reuse ``apply_overrides`` to set factor values by
-dotted path and ``scenario_from_data`` to validate data that has no file.
+``ScenarioError``. A value that came from the file named by ``extends``
+is reported at that file's line. Sweep files go through the same reading and
+the same messages (``read_document`` and ``validate``, used by
+``sim.scenario.sweep_spec``); sweeps reuse ``apply_overrides`` to set factor
+values by dotted path and ``scenario_from_data`` to validate data that has
+no file.
 """
 
 from __future__ import annotations
@@ -23,12 +27,14 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Optional
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
-from sim.scenario.errors import Problem, dotted, problems, show
+from sim.scenario.errors import Problem, dotted, problems, show, value_at
+from sim.scenario.limits import DEFAULT, Limits, size_problems
 from sim.scenario.schema import Scenario
+from sim.scenario.shipped import resolve
 from sim.scenario.yaml_lines import Document, KeyPath, YamlProblem, parse_yaml
 
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -45,36 +51,43 @@ class ScenarioError(Exception):
         return "\n".join(self.messages)
 
 
-def load_scenario(path: str | Path, overrides: Sequence[str] = ()) -> Scenario:
-    """Read, override and validate one scenario file; raises ScenarioError.
+def load_scenario(path: str | Path, overrides: Sequence[str] = (), limits: Limits = DEFAULT) -> Scenario:
+    """Read, override and validate one scenario file, sizes within ``limits``; raises ScenarioError.
 
     A file with ``extends: other.yaml`` (relative to itself) is that file with
     its own keys laid over it, mapping by mapping: a what-if states only what
     differs from the replay it starts from.
     """
-    document = _read_document(Path(path))
-    data, applied = _apply(_extended(Path(path), document, ()), [_parse_override(text) for text in overrides])
-    return _validate(data, _Source(str(path), document.lines, document.written, applied))
+    data, source = _extended(Path(path), read_document(Path(path)), ())
+    data, applied = _apply(data, [_parse_override(text) for text in overrides])
+    source = replace(source, overrides=applied)
+    scenario = _validate(data, source)
+    too_large = size_problems(scenario, limits)
+    if too_large:
+        raise _error([_message(problem, source) for problem in too_large])
+    return scenario
 
 
-def _extended(path: Path, document: Document, seen: tuple[Path, ...]) -> dict[str, Any]:
-    """The file's data laid over the file it extends, if any (that one checked on its own)."""
-    data = document.data
+def _extended(path: Path, document: Document, seen: tuple[Path, ...]) -> tuple[dict[str, Any], "_Source"]:
+    """The file's data laid over the file it extends, if any (that one checked on its own),
+    and where each key of the result was written."""
+    data, own = document.data, _Source(str(path), document.lines, document.written)
     parent_name = data.get("extends")
     if parent_name is None:
-        return data
+        return data, own
+    line = document.lines.get(("extends",))
     if not isinstance(parent_name, str):
-        raise ScenarioError(f"{path}: extends: expected the path of a scenario file, got {show(parent_name)}")
-    parent = path.parent / parent_name
+        raise ScenarioError(_at(str(path), line, "extends: expected the path or shipped name of a scenario "
+                                                 f"file, got {show(parent_name)}"))
+    parent = resolve(parent_name, path.parent)
     chain = (*seen, path.resolve())
     if parent.resolve() in chain:
-        raise ScenarioError(f"{path}: extends: {parent_name} leads back to this file (a cycle)")
-    parent_document = _read_document(parent)
-    base = _extended(parent, parent_document, chain)
-    _validate(base, _Source(str(parent), parent_document.lines, parent_document.written))
+        raise ScenarioError(_at(str(path), line, f"extends: {parent_name} leads back to this file (a cycle)"))
+    base, base_source = _extended(parent, read_document(parent), chain)
+    _validate(base, base_source)
     merged = _merge(base, data)
     merged.pop("extends")
-    return merged
+    return merged, own.laid_over(base_source, data)
 
 
 def _merge(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
@@ -87,33 +100,60 @@ def _merge(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
-def _read_document(path: Path) -> Document:
-    """The parsed file, which must hold a mapping; raises ScenarioError."""
+_SCENARIO_KEYS = "a mapping of sections (name:, strike:, desk:, ...)"
+
+
+def read_document(path: Path, what: str = "a scenario", keys: str = _SCENARIO_KEYS) -> Document:
+    """The parsed file, which must hold a mapping; raises ScenarioError.
+
+    ``what`` and ``keys`` name the kind of file in messages ("a sweep", "a
+    mapping with name, base, factors, ...").
+    """
     name = str(path)
     try:
         document = parse_yaml(_read(Path(path), name))
     except YamlProblem as problem:
         raise ScenarioError([_at(name, problem.line, problem.message)]) from None
     if document.data is None:
-        raise ScenarioError(f"{name}: the file is empty; expected a scenario, a mapping with "
-                            "name, strike, desk and the other sections")
+        raise ScenarioError(f"{name}: the file is empty; expected {what}, {keys}")
     if not isinstance(document.data, dict):
-        raise ScenarioError(f"{name}:{document.lines[()]}: expected a scenario, a mapping of sections "
-                            f"(name:, strike:, desk:, ...), got {_kind(document.data)}")
+        raise ScenarioError(f"{name}:{document.lines[()]}: expected {what}, {keys}, got {_kind(document.data)}")
     return document
 
 
 def read_scenario_data(path: str | Path) -> dict[str, Any]:
     """A valid scenario file's data, ``extends`` resolved, for sweeps to set factors on."""
-    document = _read_document(Path(path))
-    data = _extended(Path(path), document, ())
-    _validate(data, _Source(str(path), document.lines, document.written))
+    data, source = _extended(Path(path), read_document(Path(path)), ())
+    _validate(data, source)
     return data
 
 
-def scenario_from_data(data: Any, source_name: str) -> Scenario:
-    """Validate already-parsed scenario data; messages start with ``source_name``."""
-    return _validate(data, _Source(source_name))
+def scenario_from_data(data: Any, source_name: str, limits: Optional[Limits] = None) -> Scenario:
+    """Validate already-parsed scenario data (sizes too, given ``limits``); messages start with ``source_name``."""
+    scenario = _validate(data, _Source(source_name))
+    too_large = size_problems(scenario, limits) if limits is not None else []
+    if too_large:
+        raise _error([_message(problem, _Source(source_name)) for problem in too_large])
+    return scenario
+
+
+def validate(model: type[BaseModel], document: Document, name: str) -> Any:
+    """``document`` validated as ``model``, every problem one line at the file's line."""
+    try:
+        return model.model_validate(document.data)
+    except ValidationError as error:
+        found = problems(error, document.data, model)
+    raise located(found, document, name)
+
+
+def located(found: Sequence[Problem], document: Document, name: str) -> ScenarioError:
+    """Problems of a parsed file as one ScenarioError, a line each, in the file's order."""
+    return _error([_message(problem, _Source(name, document.lines, document.written)) for problem in found])
+
+
+def _error(keyed: list[tuple[tuple[int, int], str]]) -> ScenarioError:
+    ordered = sorted(keyed, key=lambda pair: pair[0])
+    return ScenarioError(list(dict.fromkeys(text for _, text in ordered)))
 
 
 def apply_overrides(data: dict[str, Any], overrides: Sequence[str]) -> dict[str, Any]:
@@ -155,6 +195,17 @@ class _Source:
     lines: dict[KeyPath, int] = field(default_factory=dict)
     written: dict[KeyPath, str] = field(default_factory=dict)
     overrides: Sequence[_Override] = ()
+    files: dict[KeyPath, str] = field(default_factory=dict)  # keys written in an extended file
+
+    def laid_over(self, parent: "_Source", data: dict[str, Any]) -> "_Source":
+        """Where each key of ``data`` laid over the parent's data was written."""
+        def kept(path: KeyPath) -> bool:  # not under a value of this file that replaced the parent's
+            return not any(path[:n] in self.lines and not isinstance(value_at(data, path[:n]), dict)
+                           for n in range(1, len(path)))
+        inherited = [path for path in parent.lines if kept(path) and path not in self.lines]
+        return replace(self, lines={**self.lines, **{p: parent.lines[p] for p in inherited}},
+                       written={**{p: t for p, t in parent.written.items() if kept(p)}, **self.written},
+                       files={**{p: parent.files.get(p, parent.name) for p in inherited}})
 
 
 def _read(path: Path, name: str) -> str:
@@ -243,9 +294,7 @@ def _validate(data: Any, source: _Source) -> Scenario:
         return Scenario.from_data(data)
     except ValidationError as error:
         found = problems(error, data, Scenario)
-    ordered = sorted((_message(problem, source) for problem in found), key=lambda keyed: keyed[0])
-    messages = list(dict.fromkeys(text for _, text in ordered))
-    raise ScenarioError(messages)
+    raise _error([_message(problem, source) for problem in found])
 
 
 def _message(problem: Problem, source: _Source) -> tuple[tuple[int, int], str]:
@@ -256,9 +305,11 @@ def _message(problem: Problem, source: _Source) -> tuple[tuple[int, int], str]:
         if override.caused(problem.path):
             return (2, index), f"--set {override.text}: {body}{_got(problem, override.written, override.path)}"
     body += _got(problem, source.written, ())
-    line = next((source.lines[problem.path[:n]] for n in range(len(problem.path), -1, -1)
-                 if problem.path[:n] in source.lines), None)
-    return (1 if line is not None else 0, line or 0), _at(source.name, line, body)
+    where = next((problem.path[:n] for n in range(len(problem.path), -1, -1) if problem.path[:n] in source.lines),
+                 None)
+    line = None if where is None else source.lines[where]
+    name = source.files.get(where, source.name) if where is not None else source.name
+    return (1 if line is not None else 0, line or 0), _at(name, line, body)
 
 
 def _got(problem: Problem, written: dict[KeyPath, str], below: KeyPath) -> str:

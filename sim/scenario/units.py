@@ -25,10 +25,17 @@ _UNIT_MINUTES = {
 _DURATION = re.compile(r"^\s*([-+]?\d+(?:\.\d*)?(?:[eE][-+]?\d+)?)\s*([a-zA-Z]+)?\s*$")
 _CLOCK = re.compile(r"^\s*(\d{1,2}):(\d{2})(?::(\d{2}(?:\.\d*)?))?\s*(?:([+-])\s*(\d{1,3})\s*d)?\s*$")
 MINUTES_PER_DAY = 1440.0
+MAX_MINUTES = 1e8
+"""No duration or moment in a scenario goes beyond this (about 190 years): far beyond any
+hotline, and far enough below float overflow that every clock and sum stays exact."""
 
 
 def parse_duration(value: object) -> float:
-    """Minutes from a number (already minutes) or a string such as ``"90 s"``."""
+    """Minutes from a number (already minutes) or a string such as ``"90 s"``; at most ``MAX_MINUTES``."""
+    return _bounded(_minutes(value), value)
+
+
+def _minutes(value: object) -> float:
     if isinstance(value, bool):
         raise ValueError(f"expected a duration such as 27 or \"27 min\", got {value!r}")
     if isinstance(value, (int, float)):
@@ -44,6 +51,12 @@ def parse_duration(value: object) -> float:
                 return float(number) * factor
             raise ValueError(f"unknown time unit {unit!r} in {value!r}; use s, min, h or d")
     raise ValueError(f"expected a duration such as 27, \"90 s\" or \"1.5 h\", got {value!r}")
+
+
+def _bounded(minutes: float, value: object) -> float:
+    if abs(minutes) > MAX_MINUTES:  # infinity too; NaN is refused by the model's finite-number check
+        raise ValueError(f"expected a duration of at most {MAX_MINUTES:,.0f} min (about 190 years), got {value!r}")
+    return minutes
 
 
 def parse_clock(value: object) -> float:

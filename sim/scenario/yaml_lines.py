@@ -10,6 +10,12 @@ Loading is safe by construction: nothing is ever instantiated from a tag.
 Any tag beyond plain YAML data (``!!python/object``, ``!!set``, ``!custom``)
 is refused with the line it is on.
 
+Work is bounded whatever the text: aliases may repeat at most
+``MAX_REPEATED`` values in all (a "billion laughs" document, each alias
+doubling the one before, is refused after one pass over its distinct nodes,
+before anything is expanded), and nesting deeper than Python's recursion
+limit is refused as such.
+
 Two readings differ from PyYAML's YAML 1.1 defaults, on purpose and as in
 YAML 1.2: ``16:25`` unquoted is the text ``"16:25"`` (a clock time), not the
 base-60 integer 985 that would silently become 985 minutes; and ``1e3`` is a
@@ -29,6 +35,8 @@ KeyPath = tuple[str | int, ...]
 """Keys and list indices from the top of the document: ``("sites", 0, "radius_km")``."""
 
 _TAG = "tag:yaml.org,2002:"
+MAX_REPEATED = 100_000
+"""Values that aliases may repeat in one document: far more than any scenario uses."""
 _PLAIN_TAGS = {_TAG + name for name in ("str", "int", "float", "bool", "null", "timestamp", "binary")}
 
 
@@ -88,6 +96,7 @@ def parse_yaml(text: str) -> Document:
         root = loader.get_single_node()
         if root is None:
             return Document(None)
+        _check_expansion(root)
         walker = _Walker(loader)
         data = walker.walk(root, (), set())
         walker.lines.setdefault((), _line(root))
@@ -102,9 +111,42 @@ def parse_yaml(text: str) -> Document:
         line = text.count("\n", 0, error.position) + 1
         character = f"#x{error.character:04x}" if isinstance(error.character, int) else repr(error.character)
         raise YamlProblem(line, f"YAML syntax error: unacceptable character {character}: {error.reason}") from None
+    except RecursionError:
+        raise YamlProblem(None, "YAML nested too deeply (lists or mappings inside each other "
+                                "thousands of levels down)") from None
     finally:
         if loader is not None:
             loader.dispose()
+
+
+def _check_expansion(root: Node) -> None:
+    """Refuse a document whose aliases would repeat more than ``MAX_REPEATED`` values.
+
+    Each node's expanded size (itself and everything below, aliases followed)
+    is counted once per distinct node, so the check costs one pass however
+    large the expansion; the deepest node that expands too far is named.
+    """
+    sizes: dict[int, int] = {}
+    culprit: list[Node] = []
+
+    def size(node: Node, active: frozenset[int]) -> int:
+        if id(node) in sizes:
+            return sizes[id(node)]
+        if id(node) in active or isinstance(node, ScalarNode):
+            return 1  # a cycle is reported by the walker
+        inner = frozenset(active | {id(node)})
+        children = node.value if isinstance(node, SequenceNode) else \
+            [child for pair in node.value for child in pair] if isinstance(node, MappingNode) else []
+        total = 1 + sum(size(child, inner) for child in children)
+        sizes[id(node)] = total
+        if total - len(sizes) > MAX_REPEATED and not culprit:
+            culprit.append(node)
+        return total
+
+    size(root, frozenset())
+    if culprit:
+        raise YamlProblem(_line(culprit[0]), f"YAML aliases here repeat more than {MAX_REPEATED:,} values "
+                                             "(a document that expands itself); write the values out instead")
 
 
 def _line(node: Node) -> int:
@@ -177,7 +219,7 @@ class _Walker:
     def _flow_text(self, node: Node, path: KeyPath) -> None:
         """A one-line flow collection (``[1, 2]``, ``{dist: normal}``) is shown as written."""
         buffer = node.start_mark.buffer
-        if node.flow_style and buffer is not None and node.start_mark.line == node.end_mark.line:
+        if getattr(node, "flow_style", False) and buffer is not None and node.start_mark.line == node.end_mark.line:
             self.written[path] = _text(buffer, node)
 
 

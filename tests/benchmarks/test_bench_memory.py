@@ -24,7 +24,8 @@ from pathlib import Path
 
 from sim.experiment.executors import LocalExecutor
 from sim.experiment.plan import plan_replications
-from sim.experiment.sweep import open_store, run_plan
+from sim.experiment.sweep import run_plan
+from sim.results.store import open_for_writing
 from sim.scenario.loader import read_scenario_data
 
 SCENARIO = Path(__file__).resolve().parents[2] / "scenarios" / "deir_ez_zor_2016_stochastic.yaml"
@@ -36,7 +37,7 @@ def peak_bytes(replications: int, folder: Path) -> int:
     """Peak traced memory while ``replications`` run into a new store in ``folder``."""
     data = read_scenario_data(SCENARIO)
     plan = plan_replications(str(SCENARIO), data, [], data["seed"], replications)
-    with open_store(plan, folder, resume=False) as store:
+    with open_for_writing(folder, plan.manifest(), plan.points, plan.outcomes, resume=False) as store:
         gc.collect()
         tracemalloc.start()
         try:

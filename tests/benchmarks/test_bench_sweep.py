@@ -19,7 +19,8 @@ import yaml
 
 from sim.experiment.executors import LocalExecutor
 from sim.experiment.plan import SweepPlan, plan_sweep
-from sim.experiment.sweep import open_store, run_plan
+from sim.experiment.sweep import run_plan
+from sim.results.store import open_for_writing
 
 BASE = Path(__file__).resolve().parents[2] / "scenarios" / "deir_ez_zor_2016_stochastic.yaml"
 REPLICATIONS = 1000
@@ -39,7 +40,7 @@ def plan(tmp_path_factory: pytest.TempPathFactory) -> SweepPlan:
 def sweep_once(plan: SweepPlan, workers: int, folder: Path, seconds: list[float]) -> int:
     """One sweep from an empty database to its last committed row; its wall time joins ``seconds``."""
     started = time.perf_counter()
-    with open_store(plan, folder, resume=False) as store, LocalExecutor(workers) as executor:
+    with open_for_writing(folder, plan.manifest(), plan.points, plan.outcomes, resume=False) as store, LocalExecutor(workers) as executor:
         stored = run_plan(plan, store, executor)
     seconds.append(time.perf_counter() - started)
     return stored
