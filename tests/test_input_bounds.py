@@ -85,7 +85,7 @@ def test_availability_that_flickers_is_refused_by_its_expected_events(tmp_path: 
     path.write_text(f"extends: {STOCHASTIC}\nname: flicker\ndesk:\n  pocs:\n    count: 100\n    availability:\n"
                     "      available: 0.01\n      away_for: 0.01\n")
     assert refused(capsys, "check", str(path)) == [
-        f"{path}:4: desk.pocs[0].availability: one replication would take about 1.4e+07 simulated events, more "
+        f"{path}:6: desk.pocs.availability: one replication would take about 1.4e+07 simulated events, more "
         "than the limit of 10,000,000 (--allow-large raises it)"]
     scenario = load_scenario(path, limits=DEFAULT.raised())
     events, source = expected_events(scenario)
@@ -145,3 +145,14 @@ def test_workers_beyond_the_cores_or_the_batches_are_capped_with_a_note(
     assert err[:2] == ["hotline: note: --workers 8 is more than the 2 cores here; using 2",
                        "hotline: note: the work makes only 1 batch of 4 replications, so 1 worker will run"]
     assert "on 1 local worker ->" in err[2]
+
+
+def test_a_factor_value_beyond_a_limit_is_reported_at_its_line(tmp_path: Path,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "s.yaml"
+    path.write_text(f"name: s\nbase: {STOCHASTIC}\nreplications: 2\nfactors:\n"
+                    "  - {path: desk.pocs.count, values: [1, 20000]}\n")
+    assert refused(capsys, "check", str(path)) == [
+        f"{path}:5: factor desk.pocs.count=20000: desk.pocs: expected at most 10,000 POCs on one desk (a limit far "
+        "above any real hotline; --allow-large raises it), got 20000"]
+    assert main(["check", str(path), "--allow-large"]) == 0

@@ -62,10 +62,22 @@ def load_scenario(path: str | Path, overrides: Sequence[str] = (), limits: Limit
     data, applied = _apply(data, [_parse_override(text) for text in overrides])
     source = replace(source, overrides=applied)
     scenario = _validate(data, source)
-    too_large = size_problems(scenario, limits)
+    too_large = [_as_written(problem, data) for problem in size_problems(scenario, limits)]
     if too_large:
         raise _error([_message(problem, source) for problem in too_large])
     return scenario
+
+
+def _as_written(problem: Problem, data: Any) -> Problem:
+    """A problem found on the model, at the path the file writes: ``desk.pocs`` where one
+    mapping stands for the model's list of one group, not ``desk.pocs[0]``."""
+    def written(path: KeyPath) -> KeyPath:
+        kept: list[str | int] = []
+        for part in path:
+            if not (isinstance(part, int) and isinstance(value_at(data, tuple(kept)), dict)):
+                kept.append(part)
+        return tuple(kept)
+    return replace(problem, path=written(problem.path), shown_path=written(problem.shown_path))
 
 
 def _extended(path: Path, document: Document, seen: tuple[Path, ...]) -> tuple[dict[str, Any], "_Source"]:
@@ -131,7 +143,7 @@ def read_scenario_data(path: str | Path) -> dict[str, Any]:
 def scenario_from_data(data: Any, source_name: str, limits: Optional[Limits] = None) -> Scenario:
     """Validate already-parsed scenario data (sizes too, given ``limits``); messages start with ``source_name``."""
     scenario = _validate(data, _Source(source_name))
-    too_large = size_problems(scenario, limits) if limits is not None else []
+    too_large = [_as_written(problem, data) for problem in size_problems(scenario, limits)] if limits else []
     if too_large:
         raise _error([_message(problem, _Source(source_name)) for problem in too_large])
     return scenario
