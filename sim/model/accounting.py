@@ -108,7 +108,7 @@ STRIKE_OUTCOMES = (
             undefined="no notice went out"),
     Outcome("notice_covers_target", "P(the notified region contains the target)", "flag",
             undefined="no notice went out"),
-    Outcome("site_notice_at_cell", "site notice reached the striking cell", "moment", undefined="it never did"),
+    Outcome("site_notice_at_cell", "site notice at the striking cell", "moment", undefined="it never did"),
     Outcome("site_notice_reached_cell", "P(the site notice reached the striking cell)", "flag"),
     Outcome("site_notice_caught", "P(the striking cell found its target on the no-strike list)", "flag",
             undefined="the site notice never reached the cell"),
