@@ -70,6 +70,16 @@ PARTS = (
     Part("abort_latency", "abort latency", False),
 )
 
+BUDGET_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("detection", ("detection",)),
+    ("reaching someone", ("notice_wait", "earlier_attempts", "waiting")),
+    ("being understood", ("talking",)),
+    ("holding", ("holding",)),
+    ("relay and verification", ("officer_relay", "relay")),
+    ("abort latency", ("abort_latency",)),
+)
+"""The parts of ``PARTS`` grouped as a cross-incident comparison reads them, in the order they happen."""
+
 STRIKE_OUTCOMES = (
     Outcome("first_hit", "first release on a protected site", "moment", undefined="no release hit a site"),
     Outcome("first_call", "first call to stop the strike", "moment", undefined=NOBODY),
