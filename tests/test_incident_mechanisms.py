@@ -8,8 +8,11 @@ so the call is at 12; the POC is away until 30; one duty officer.
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
-from hand_case import kinds, replicate, run
+from hand_case import kinds, replicate, run, scenario
+from sim.model.world import run_replication
+from sim.results.timeline import plot_timeline
 
 POC_PRESENT = {"count": 1}
 SITE_NOTICE = {"lead_time": "4 d", "check_radius_km": 0.5}
@@ -114,3 +117,15 @@ def test_several_callers_the_first_through_stops_the_strike() -> None:
     # field: 12 on hold for the POC back at 30; capital: dial 14, POC answers, through 14, order 16, stop 17.
     assert out["message_through"] == 14 and out["abort_order"] == 16 and out["strike_stop"] == 17
     assert out["releases_total"] == 7 and out["first_call"] == 12
+
+
+def test_the_timeline_draws_the_query_and_the_site_notice(tmp_path: Path) -> None:
+    case = scenario(query={"lead_time": 5, "error": {"distance_km": 14}, "check_radius_km": 3},
+                    site_notice={**SITE_NOTICE, "dissemination": {"probability": 0}})
+    rep = run_replication(case, seed=1, trace=True)
+    figure = plot_timeline(rep.trace.events, rep.outcomes, case, tmp_path / "t.png")
+    rows = [tick.get_text() for tick in figure.axes[0].get_yticklabels()]
+    assert rows[-2:] == ["Query", "No-strike list"]
+    texts = [t.get_text() for t in figure.axes[0].texts]
+    assert "query, 14.0 km off; answer: no (wrong)" in texts
+    assert "site notice at HQ, never reaches the cell" in texts

@@ -90,3 +90,10 @@ def test_il20_a_correct_point_is_caught_only_after_the_strike() -> None:
     # checking put the objection at 21:41, after the four releases at 21:40.
     assert out["notice_caught"] == 1 and out["notice_caught_before_strike"] == 0
     assert out["releases_total"] == 4
+
+
+def test_salala_pakistani_account_ends_84_minutes_after_the_warning() -> None:
+    us, _ = replay("salala_2011")
+    pakistan, _ = replay("salala_2011_pakistani_account")
+    assert pakistan["strike_stop"] - pakistan["first_call"] == pytest.approx(84)   # 1 h 24 min
+    assert pakistan["first_call"] == us["first_call"] and pakistan["killed_total"] == us["killed_total"]

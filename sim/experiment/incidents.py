@@ -31,7 +31,8 @@ INCIDENTS = (
     ("Deir ez-Zor 2016", "deir_ez_zor_2016"),
     ("Kunduz 2015 (US account)", "kunduz_2015"),
     ("Kunduz 2015 (MSF account)", "kunduz_2015_msf_account"),
-    ("Salala 2011", "salala_2011"),
+    ("Salala 2011 (US clock)", "salala_2011"),
+    ("Salala 2011 (Pakistani account)", "salala_2011_pakistani_account"),
     ("Il-20 2018", "il20_2018"),
     ("Sarmada 2017", "sarmada_2017"),
 )
