@@ -36,9 +36,9 @@ def test_a_site_notice_that_never_reaches_the_cell_changes_nothing() -> None:
 
 
 def test_a_late_site_notice_ceases_fire_at_once_on_board() -> None:
-    # Disseminated 13.5 min after reaching HQ at 0: the cell stops at 13.5 with no abort latency,
-    # so the releases at 10, 11, 12, 13 fall and the one at 14 does not.
-    out = run(site_notice={**SITE_NOTICE, "dissemination": {"delay": 13.5}})
+    # Received at 0 (10 min before the start), disseminated 13.5 min later: the cell stops at 13.5
+    # with no abort latency, so the releases at 10, 11, 12, 13 fall and the one at 14 does not.
+    out = run(site_notice={**SITE_NOTICE, "lead_time": 10, "dissemination": {"delay": 13.5}})
     assert out["site_notice_at_cell"] == 13.5
     assert out["abort_order"] == 13.5 and out["strike_stop"] == 13.5
     assert out["releases_total"] == 4 and out["killed_total"] == 4
@@ -129,3 +129,13 @@ def test_the_timeline_draws_the_query_and_the_site_notice(tmp_path: Path) -> Non
     texts = [t.get_text() for t in figure.axes[0].texts]
     assert "query, 14.0 km off; answer: no (wrong)" in texts
     assert "site notice at HQ, never reaches the cell" in texts
+
+
+def test_a_site_notice_days_ahead_is_at_the_cell_when_the_run_starts() -> None:
+    # Received 4 days before the strike at 10 and disseminated 2 days later: at the cell 2 days before
+    # the strike, which the run sees as its clock origin (0), not 2 days after it.
+    out = run(site_notice={**SITE_NOTICE, "dissemination": {"delay": "2 d"}})
+    assert out["site_notice_at_cell"] == 0 and out["strike_held"] == 1
+    # Received 5 min before the start (at 5) and disseminated 3 min later: at the cell at 8.
+    late = run(site_notice={**SITE_NOTICE, "lead_time": 5, "dissemination": {"delay": 3}})
+    assert late["site_notice_at_cell"] == 8 and late["strike_held"] == 1

@@ -12,8 +12,9 @@ from sim.scenario.loader import load_scenario
 from sim.scenario.units import parse_clock
 
 
-def replay(name: str) -> tuple[dict[str, float], float]:
-    scenario = load_scenario(SCENARIOS / f"{name}.yaml")
+def replay(name: str, *overrides: str) -> tuple[dict[str, float], float]:
+    """The replay's outcomes and its clock origin, with ``--set``-style overrides for its what-ifs."""
+    scenario = load_scenario(SCENARIOS / f"{name}.yaml", overrides)
     origin = scenario.origin_minutes
     assert origin is not None
     return run_replication(scenario, scenario.seed).outcomes, origin
@@ -51,8 +52,7 @@ def test_kunduz_msf_account_differs_only_in_the_end_of_firing() -> None:
 
 
 def test_kunduz_had_the_notice_reached_the_crew_the_strike_is_held() -> None:
-    scenario = load_scenario(SCENARIOS / "kunduz_2015.yaml", ["site_notice.dissemination.probability=1"])
-    out = run_replication(scenario, scenario.seed).outcomes
+    out, _ = replay("kunduz_2015", "site_notice.dissemination.probability=1")
     assert out["site_notice_caught"] == 1 and out["strike_held"] == 1 and out["killed_total"] == 0
 
 
@@ -68,8 +68,7 @@ def test_salala_us_clock() -> None:
 
 
 def test_salala_had_the_query_named_the_right_point_the_strike_is_held() -> None:
-    scenario = load_scenario(SCENARIOS / "salala_2011.yaml", ["query.error.distance_km=0"])
-    out = run_replication(scenario, scenario.seed).outcomes
+    out, _ = replay("salala_2011", "query.error.distance_km=0")
     assert out["query_yes"] == 1 and out["query_wrong"] == 0 and out["strike_held"] == 1
 
 
@@ -83,9 +82,7 @@ def test_il20_notice() -> None:
 
 
 def test_il20_a_correct_point_is_caught_only_after_the_strike() -> None:
-    scenario = load_scenario(SCENARIOS / "il20_2018.yaml",
-                             ["notification.error.distance_km=0", "notification.region_radius_km=null"])
-    out = run_replication(scenario, scenario.seed).outcomes
+    out, _ = replay("il20_2018", "notification.error.distance_km=0", "notification.region_radius_km=null")
     # Hmeimim is 19.6 km from the target, inside the 25 km check; but one minute of lead and one of
     # checking put the objection at 21:41, after the four releases at 21:40.
     assert out["notice_caught"] == 1 and out["notice_caught_before_strike"] == 0

@@ -44,12 +44,13 @@ def query_process(env: simpy.Environment, query: Query, config: Strike, sites: l
     bearing = query.error.bearing_deg.sample(streams("query.error_bearing"))
     answer_time = query.answer_time.sample(streams("query.answer_time"))
     denies = streams("query.denial").uniform() < query.denial_probability
-    record.asked = max(config.start - lead, 0.0)
+    asked_at = config.start - lead   # before the clock origin, it happens at the origin
+    record.asked = max(asked_at, 0.0)
     yield env.timeout(record.asked)
     asked = offset(config.target.x_km, config.target.y_km, record.error_km, bearing)
     trace.record(env.now, Kind.QUERY_ASKED, "striking side", asked_x_km=round(asked[0], 3),
                  asked_y_km=round(asked[1], 3), error_km=round(record.error_km, 3))
-    yield env.timeout(answer_time)
+    yield env.timeout(max(asked_at + answer_time, 0.0) - env.now)
     record.answered = env.now
     record.yes = bool(sites_within(asked, query.check_radius_km, sites)) and not denies
     truth = bool(sites_within(config.target, query.check_radius_km, sites))

@@ -47,12 +47,15 @@ def site_notice_process(env: simpy.Environment, notice: SiteNotice, config: Stri
     bearing = notice.error.bearing_deg.sample(streams("site_notice.error_bearing"))
     record.disseminated = streams("site_notice.dissemination").uniform() < notice.dissemination.probability
     delay = notice.dissemination.delay.sample(streams("site_notice.dissemination_delay"))
-    record.received = max(config.start - lead, 0.0)
+    # Moments before the clock origin happen at it: the run cannot see earlier, but a notice that
+    # reached the cell days before the strike is there when it starts.
+    received = config.start - lead
+    record.received = max(received, 0.0)
     yield env.timeout(record.received)
     trace.record(env.now, Kind.SITE_NOTICE_RECEIVED, "striking HQ", reaches_cell=record.disseminated)
     if not record.disseminated:
         return
-    yield env.timeout(delay)
+    yield env.timeout(max(received + delay, 0.0) - env.now)
     record.at_cell = env.now
     listed = [offset(s.x_km, s.y_km, error, bearing) for s in sites]
     record.caught = any(distance(x, y, config.target.x_km, config.target.y_km) <= notice.check_radius_km + 1e-9
