@@ -10,6 +10,8 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+import pytest
+
 from hand_case import kinds, replicate, run, scenario
 from sim.model.world import run_replication
 from sim.results.timeline import plot_timeline
@@ -139,3 +141,11 @@ def test_a_site_notice_days_ahead_is_at_the_cell_when_the_run_starts() -> None:
     # Received 5 min before the start (at 5) and disseminated 3 min later: at the cell at 8.
     late = run(site_notice={**SITE_NOTICE, "lead_time": 5, "dissemination": {"delay": 3}})
     assert late["site_notice_at_cell"] == 8 and late["strike_held"] == 1
+
+
+def test_a_strike_checked_only_by_the_striking_side_needs_no_caller() -> None:
+    # A site notice alone (no detection, no notice): the strike is held by the cell's own check.
+    out = run(detection=None, site_notice=SITE_NOTICE)
+    assert out["strike_held"] == 1 and out["nobody_called"] == 1
+    with pytest.raises(ValueError, match="nobody would ever call"):
+        scenario(detection=None)

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from hand_case import SCENARIOS
+from sim.cli import main
 from sim.experiment.incidents import BUDGET_GROUPS, WHAT_IFS, IncidentRow, budget_table, study_incidents, \
     what_if_table
 from sim.model.world import run_replication
@@ -70,3 +71,12 @@ def test_the_figure_stacks_one_bar_per_part_for_each_incident_that_called(rows: 
     called = sum(row.called for row in rows.values())
     assert len(figure.axes[0].patches) == called * len(BUDGET_GROUPS)
     assert (tmp_path / "budget.png").is_file()
+
+
+def test_hotline_study_incidents_writes_the_tables_and_the_figure(tmp_path: Path,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["study", "incidents", "--out", str(tmp_path)]) == 0
+    folder = tmp_path / "incidents"
+    assert sorted(p.name for p in folder.iterdir()) == ["budget.md", "budget.png", "what_ifs.md"]
+    assert "| Kunduz 2015 (US account) | 11.0 min" in (folder / "budget.md").read_text()
+    assert "Assumptions:" in (folder / "what_ifs.md").read_text()

@@ -558,7 +558,8 @@ class Scenario(_Section):
                 raise ValueError(f"desk {name!r} needs at least one POC or duty officer")
         if self.strike is None:
             self._hotline_only()
-        elif self.notification is None and all(p.detection is None for p in parties):
+        elif self.notification is None and all(p.detection is None for p in parties) \
+                and self.site_notice is None and self.query is None:
             raise ValueError("a strike needs detection or notification: nobody would ever call")
         self._parties = parties
         return self
