@@ -174,7 +174,8 @@ def test_list_shows_the_shipped_scenarios_and_sweeps(capsys: pytest.CaptureFixtu
     lines = capsys.readouterr().out.splitlines()
     names = [line.split()[0] for line in lines if line.startswith("  ")]
     assert names == ["deir_ez_zor_2016", "deir_ez_zor_2016_duty_officer", "deir_ez_zor_2016_second_poc",
-                     "deir_ez_zor_2016_stochastic", "sarmada_2017", "mmc_abandon_example", "mmc_example",
+                     "deir_ez_zor_2016_stochastic", "il20_2018", "kunduz_2015", "kunduz_2015_msf_account",
+                     "salala_2011", "salala_2011_pakistani_account", "sarmada_2017", "mmc_abandon_example", "mmc_example",
                      "location_error", "screening", "staffing"]
     assert [line for line in lines if line.endswith(":")] == ["scenarios:", "validation cases:", "sweeps:"]
     assert main(["list", "--outcomes"]) == 0

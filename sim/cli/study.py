@@ -1,12 +1,18 @@
 """``hotline study``: rerun the shipped studies and refresh their headline figures.
 
-    hotline study                      # every shipped sweep
+    hotline study                      # every shipped sweep, then the incident study
     hotline study staffing --workers 2
+    hotline study incidents            # the cross-incident study alone
 
 Each study runs into a new ``results/sweeps/<name>-NNN/`` (full database,
 summary and every figure), then its headline figures (``headline: true`` in
 the sweep file) go as small PNGs to ``results/studies/<name>/``, with the
 headline table as ``summary.txt``: the files the README shows.
+
+``incidents`` is the cross-incident study (``sim.experiment.incidents``):
+the same delay budget and the same what-ifs for every shipped replay, as
+``budget.md``, ``what_ifs.md`` and ``budget.png`` in
+``results/studies/incidents/``.
 """
 
 from __future__ import annotations
@@ -17,12 +23,15 @@ from pathlib import Path
 from sim.cli.scenario_args import add_limits_argument, limits_of
 from sim.cli.execution import add_executor_arguments, execute, executor_from_args, reports_failures
 from sim.cli.sweep import SWEEPS_ROOT, report, resolve_sweep_path
+from sim.experiment.incidents import budget_table, study_incidents, what_if_table
 from sim.experiment.plan import plan_sweep
+from sim.results.incident_plots import plot_budgets
 from sim.results.run_folder import new_run_folder
 from sim.results.sweep_plots import draw_all
 from sim.scenario.shipped import shipped_names
 
 STUDIES_ROOT = Path("results") / "studies"
+INCIDENTS = "incidents"
 
 
 def shipped_sweeps() -> list[str]:
@@ -31,8 +40,8 @@ def shipped_sweeps() -> list[str]:
 
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("study", help="rerun the shipped studies and refresh their headline figures")
-    parser.add_argument("studies", nargs="*", metavar="NAME", help=f"shipped sweeps (default: all: "
-                        f"{', '.join(shipped_sweeps())})")
+    parser.add_argument("studies", nargs="*", metavar="NAME", help=f"shipped sweeps or {INCIDENTS!r} (default: "
+                        f"all: {', '.join([*shipped_sweeps(), INCIDENTS])})")
     parser.add_argument("--out", type=Path, default=STUDIES_ROOT, metavar="DIR",
                         help=f"headline folder (default: {STUDIES_ROOT})")
     add_limits_argument(parser)
@@ -42,7 +51,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 @reports_failures
 def study_command(args: argparse.Namespace) -> int:
-    plans = [plan_sweep(resolve_sweep_path(name), limits_of(args)) for name in args.studies or shipped_sweeps()]
+    names = args.studies or [*shipped_sweeps(), INCIDENTS]
+    plans = [plan_sweep(resolve_sweep_path(name), limits_of(args)) for name in names if name != INCIDENTS]
     with executor_from_args(args) as executor:
         for plan in plans:
             folder = new_run_folder(plan.name, SWEEPS_ROOT)
@@ -55,4 +65,17 @@ def study_command(args: argparse.Namespace) -> int:
                 written = draw_all(store, headline, ("png",), headline_only=True, compact=True)
                 (headline / "summary.txt").write_text(table + "\n")
             print(f"{table}\n\nwrote {folder}/ and {', '.join(str(p) for p in written)}\n")
+    if INCIDENTS in names:
+        incident_study(args.out / INCIDENTS)
     return 0
+
+
+def incident_study(out: Path) -> None:
+    """Every shipped replay's delay budget and what-ifs, as two tables and one figure."""
+    rows = study_incidents()
+    out.mkdir(parents=True, exist_ok=True)
+    budget, what_ifs = budget_table(rows), what_if_table(rows)
+    (out / "budget.md").write_text(budget + "\n")
+    (out / "what_ifs.md").write_text(what_ifs + "\n")
+    plot_budgets(rows, out / "budget.png")
+    print(f"{budget}\n\n{what_ifs}\n\nwrote {out}/budget.md, what_ifs.md, budget.png\n")

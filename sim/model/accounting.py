@@ -21,7 +21,8 @@ notice waiting at the desk, earlier attempts, waiting to be answered,
 explaining the message, holding for the POC, a duty officer passing it on),
 then the relay to the abort order and the abort latency. Releases are
 charged to parts in the order in which the chain could have stopped them:
-those before A to detection; the next R minutes to the relay and the next L
+those before A to detection; the next R minutes (relay, and the striking
+side's verification) to the relay and the next L
 to the abort latency (no desk could have saved those once the call was
 made); the rest, up to the stop, to the desk's parts in the order they
 happened. The desk's parts therefore add up exactly to the harm due to delay.
@@ -39,7 +40,9 @@ from typing import Optional, Sequence
 from sim.model.caller import Attempt, CallRecord
 from sim.model.notification import NoticeRecord
 from sim.model.outcome import Outcome, OutcomeFamily
+from sim.model.query import QueryRecord
 from sim.model.releases import PlannedRelease
+from sim.model.site_notice import SiteNoticeRecord
 from sim.model.strike import StrikeRecord
 from sim.scenario.units import MINUTES_PER_DAY
 
@@ -63,9 +66,19 @@ PARTS = (
     Part("talking", "explaining the message", True),
     Part("holding", "holding for the POC", True),
     Part("officer_relay", "duty officer passing it on", True),
-    Part("relay", "relay to the abort order", False),
+    Part("relay", "relay and verification to the abort order", False),
     Part("abort_latency", "abort latency", False),
 )
+
+BUDGET_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("detection", ("detection",)),
+    ("reaching someone", ("notice_wait", "earlier_attempts", "waiting")),
+    ("being understood", ("talking",)),
+    ("holding", ("holding",)),
+    ("relay and verification", ("officer_relay", "relay")),
+    ("abort latency", ("abort_latency",)),
+)
+"""The parts of ``PARTS`` grouped as a cross-incident comparison reads them, in the order they happen."""
 
 STRIKE_OUTCOMES = (
     Outcome("first_hit", "first release on a protected site", "moment", undefined="no release hit a site"),
@@ -100,6 +113,19 @@ STRIKE_OUTCOMES = (
     Outcome("never_through", "P(message never got through)", "flag", undefined=NOBODY),
     Outcome("cut_off", "P(run cut off by the horizon)", "flag"),
     Outcome("strike_crosses_midnight", "P(strike runs past midnight)", "flag", undefined="no clock origin"),
+    # Only in scenarios with the section they describe, so existing scenarios keep their outcomes.
+    Outcome("notice_lead", "time from the notice going out to the strike start", "time",
+            undefined="no notice went out"),
+    Outcome("notice_covers_target", "P(the notified region contains the target)", "flag",
+            undefined="no notice went out"),
+    Outcome("site_notice_at_cell", "site notice at the striking cell", "moment", undefined="it never did"),
+    Outcome("site_notice_reached_cell", "P(the site notice reached the striking cell)", "flag"),
+    Outcome("site_notice_caught", "P(the striking cell found its target on the no-strike list)", "flag",
+            undefined="the site notice never reached the cell"),
+    Outcome("query_answered", "answer to the striking side's query", "moment"),
+    Outcome("query_error_km", "location error of the query", "quantity", unit="km"),
+    Outcome("query_yes", "P(the query was answered: yes, our forces are there)", "flag"),
+    Outcome("query_wrong", "P(the query's answer was wrong at the real target)", "flag"),
     *(Outcome(f"delay_{p.key}", f"time: {p.label}", "time", undefined=NOT_THROUGH) for p in PARTS),
     *(Outcome(f"releases_{p.key}", f"releases charged to {p.label}", "count", undefined=NOT_THROUGH)
       for p in PARTS),
@@ -125,6 +151,9 @@ class Story:
     cut_off: bool
     clock_origin: Optional[float]
     late_after: Sequence[float]
+    region_notice: bool = False
+    site_notice: Optional[SiteNoticeRecord] = None
+    query: Optional[QueryRecord] = None
 
 
 def strike_outcomes(story: Story) -> dict[str, float]:
@@ -164,6 +193,12 @@ def strike_outcomes(story: Story) -> dict[str, float]:
         "strike_crosses_midnight": _crosses_midnight(story),
         **_budget(story, decisive, first_call, earliest, relay),
     }
+    if story.region_notice:
+        out.update(_region_notice(story.notice, story.strike_start))
+    if story.site_notice is not None:
+        out.update(_site_notice(story.site_notice))
+    if story.query is not None:
+        out.update(_query(story.query))
     for t in story.late_after:
         out[LATE.name(t)] = NAN if not called else float(not (message - first_call < t))
     return out
@@ -205,6 +240,23 @@ def _notice(notice: Optional[NoticeRecord], strike_start: float) -> dict[str, fl
     return {"notice_caught": float(notice.caught) if sent else NAN,
             "notice_caught_before_strike": float(notice.caught and notice.checked < strike_start) if sent else NAN,
             "notice_error_km": notice.error_km}
+
+
+def _region_notice(notice: Optional[NoticeRecord], strike_start: float) -> dict[str, float]:
+    assert notice is not None
+    sent = not math.isnan(notice.sent)
+    return {"notice_lead": strike_start - notice.sent,
+            "notice_covers_target": float(notice.covers_target) if sent else NAN}
+
+
+def _site_notice(record: SiteNoticeRecord) -> dict[str, float]:
+    return {"site_notice_at_cell": record.at_cell, "site_notice_reached_cell": float(record.disseminated),
+            "site_notice_caught": float(record.caught) if record.disseminated else NAN}
+
+
+def _query(record: QueryRecord) -> dict[str, float]:
+    return {"query_answered": record.answered, "query_error_km": record.error_km,
+            "query_yes": float(record.yes), "query_wrong": float(record.wrong)}
 
 
 def _crosses_midnight(story: Story) -> float:

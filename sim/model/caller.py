@@ -23,9 +23,10 @@ after a duty officer has spoken; ``patience`` (hang up and redial) and
 at the same moment: the answer wins.
 
 The message is *through* when it reaches someone who can act: a POC, or the
-person the duty officer passes it to. A relay delay later the abort order is
-given. One process per party: when another party's message stops the strike
-first, an interrupt ends this one's calls, hanging up whatever it holds.
+person the duty officer passes it to. A relay delay and the striking side's
+verification later the abort order is given. One process per party: when
+another party's message stops the strike first, an interrupt ends this one's
+calls, hanging up whatever it holds.
 """
 
 from __future__ import annotations
@@ -147,7 +148,7 @@ class StopCampaign:
                 attempt.outcome = yield from self._attempt(attempt)
                 attempt.ended = self.env.now
                 if attempt.outcome == "through":
-                    yield self.env.timeout(self.desk.relay_delay)
+                    yield self.env.timeout(self.desk.time_to_order)
                     self.order_abort(self)
                     return
                 delay = self.party.redial_delay.quantile(self.redial.at(attempt.number))

@@ -51,6 +51,13 @@ class DeskModel:
                                    f"{name}.pocs[{g}][{i}]", horizon)
         self.relay_delay = config.relay_delay.sample(streams(f"{name}.relay_delay"))
         """From the message reaching someone who can act to the abort order (one draw per replication)."""
+        self.verification = config.verification.sample(streams(f"{name}.verification"))
+        """After the relay: the striking side checks the claim before ordering the abort."""
+
+    @property
+    def time_to_order(self) -> float:
+        """From the message through to the abort order: relay, then verification."""
+        return self.relay_delay + self.verification
 
     def message_time(self, seat: Seat) -> DurationDistribution:
         """How long the POC at ``seat`` takes an urgent message (its group's)."""

@@ -14,6 +14,11 @@ record keeps when the notice was *due* as well, because the time it waited
 at the desk delays the objection and so belongs to the harm due to delay
 (``sim.model.accounting``); and it says whether the conflict was found
 before the strike began or only after (caught late).
+
+A notice may name a region ("north Syria") instead of a point
+(``region_radius_km``): the receiving side then objects for any of its sites
+within the check radius of any point of the region, and the record says
+whether the region contains the real target at all.
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ import simpy
 
 from sim.model.caller import StopCampaign
 from sim.model.desk import DeskModel
-from sim.model.geometry import offset, sites_within
+from sim.model.geometry import distance, offset, sites_within
 from sim.model.streams import Streams
 from sim.model.trace import Kind, Trace
 from sim.scenario.schema import Notification, Site, Strike
@@ -42,6 +47,7 @@ class NoticeRecord:
     checked: float = math.nan
     error_km: float = math.nan
     caught: bool = False           # the check found a protected site near the notified point
+    covers_target: bool = True     # the notified point or region contains the target
 
     @property
     def objection_on_time(self) -> float:
@@ -68,7 +74,9 @@ def notice_process(env: simpy.Environment, notice: Notification, strike: Strike,
     trace.record(env.now, Kind.NOTICE_SENT, ACTOR, reported_x_km=round(reported[0], 3),
                  reported_y_km=round(reported[1], 3), error_km=round(error, 3), due=round(record.due, 4))
     yield env.timeout(record.check_time)
-    conflicts = sites_within(reported, notice.check_radius_km, sites)
+    region = notice.region_radius_km or 0.0
+    record.covers_target = distance(*reported, strike.target.x_km, strike.target.y_km) <= region + 1e-9
+    conflicts = sites_within(reported, notice.check_radius_km + region, sites)
     record.caught = bool(conflicts)
     record.checked = env.now
     trace.record(env.now, Kind.NOTICE_CHECKED, "receiving side", conflict=record.caught,

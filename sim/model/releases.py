@@ -8,6 +8,10 @@ release falls if it comes before the abort reaches the aircraft. Drawing the
 plan first is what makes the counterfactual exact: the same releases, the
 same harm, only the stop time differs.
 
+Harm per release may fall over the strike (``Harm.falloff``): on each site,
+after the first releases, people have taken cover or fled, so each later
+release there harms a fixed share of the full figure.
+
 Impact points scatter around the target as a circular normal distribution
 given by the weapons' CEP (circular error probable: half the releases land
 within it). Each coordinate has standard deviation ``CEP / sqrt(2 ln 2)``;
@@ -25,7 +29,7 @@ import numpy as np
 
 from sim.model.geometry import sites_hit
 from sim.model.streams import Streams
-from sim.scenario.schema import Site, Strike
+from sim.scenario.schema import HarmFalloff, Site, Strike
 
 SIGMA_PER_CEP = 1.0 / math.sqrt(2.0 * math.log(2.0))
 
@@ -64,5 +68,20 @@ def plan_releases(strike: Strike, sites: list[Site], streams: Streams) -> list[P
     killed = strike.harm.killed.sample_many(streams("harm.killed"), count)
     wounded = strike.harm.wounded.sample_many(streams("harm.wounded"), count)
     hits = sites_hit(x, y, sites)
+    if strike.harm.falloff is not None:
+        share = _falloff_shares(hits, strike.harm.falloff)
+        killed, wounded = killed * share, wounded * share
     return [PlannedRelease(float(t), hit, float(k) if hit is not None else 0.0, float(w) if hit is not None else 0.0)
             for t, hit, k, w in zip(times, hits, killed, wounded)]
+
+
+def _falloff_shares(hits: list[Optional[int]], falloff: HarmFalloff) -> np.ndarray:
+    """Share of the full harm each release does: 1 for the first releases on its site, then the factor."""
+    seen: dict[int, int] = {}
+    shares = np.ones(len(hits))
+    for i, site in enumerate(hits):
+        if site is not None:
+            seen[site] = seen.get(site, 0) + 1
+            if seen[site] > falloff.full_releases:
+                shares[i] = falloff.then_factor
+    return shares

@@ -48,19 +48,23 @@ class StrikeProcess:
         self.releasing = False
         self.process = env.process(self._run(start))
 
-    def order_abort(self, by: str) -> bool:
-        """The abort order is given now (the first one counts); it reaches the aircraft after the latency."""
+    def order_abort(self, by: str, on_board: bool = False) -> bool:
+        """The abort order is given now (the first one counts); it reaches the aircraft after the latency.
+
+        ``on_board``: the striking cell itself stops (its own no-strike check), so no latency.
+        """
         if not math.isnan(self.record.abort_order):
             return False
+        latency = 0.0 if on_board else self.abort_latency
         self.record.abort_order = self.env.now
         self.record.ordered_by = by
-        self.record.stop_time = self.env.now + self.abort_latency
+        self.record.stop_time = self.env.now + latency
         self.trace.record(self.env.now, Kind.ABORT_ORDER, by, reaches_aircraft_at=round(self.record.stop_time, 4))
-        self.env.process(self._abort_travels())
+        self.env.process(self._abort_travels(latency))
         return True
 
-    def _abort_travels(self) -> Generator[simpy.Event, None, None]:
-        yield self.env.timeout(self.abort_latency)
+    def _abort_travels(self, latency: float) -> Generator[simpy.Event, None, None]:
+        yield self.env.timeout(latency)
         if self.releasing:  # before the start, the strike finds the abort there when it begins
             self.process.interrupt("abort")
 

@@ -24,6 +24,10 @@ class Kind(str, Enum):
     DETECTED = "detected"                  # a party notices its sites are hit
     NOTICE_SENT = "notice_sent"            # the pre-strike notice goes over the hotline
     NOTICE_CHECKED = "notice_checked"      # the receiving side has checked it
+    SITE_NOTICE_RECEIVED = "site_notice_received"  # the striking side's HQ has the receiving side's sites
+    SITE_NOTICE_CHECKED = "site_notice_checked"    # the striking cell has checked its target against them
+    QUERY_ASKED = "query_asked"            # the striking side asks: are your forces at this point?
+    QUERY_ANSWERED = "query_answered"
     CALL_DIAL = "call_dial"                # a party dials (an attempt begins)
     ANSWERED = "answered"                  # a POC or duty officer picks up
     HOLD_START = "hold_start"              # the caller waits with nobody on the line

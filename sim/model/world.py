@@ -24,8 +24,10 @@ from sim.model.caller import StopCampaign
 from sim.model.desk import DeskModel
 from sim.model.detection import detection_process
 from sim.model.notification import NoticeRecord, notice_process
+from sim.model.query import QueryRecord, query_process
 from sim.model.queue_figures import queue_outcomes
 from sim.model.releases import plan_releases
+from sim.model.site_notice import SiteNoticeRecord, site_notice_process
 from sim.model.streams import Streams
 from sim.model.strike import StrikeProcess
 from sim.model.trace import Kind, NullTrace, Trace
@@ -87,6 +89,16 @@ def _run_strike(env: simpy.Environment, scenario: Scenario, desks: dict[str, Des
         notice = NoticeRecord()
         waiting_on.append(env.process(notice_process(env, scenario.notification, config, scenario.sites,
                                                      desks[HOTLINE], campaigns[0], streams, log, notice)))
+    site_notice: Optional[SiteNoticeRecord] = None
+    if scenario.site_notice is not None:
+        site_notice = SiteNoticeRecord()
+        waiting_on.append(env.process(site_notice_process(env, scenario.site_notice, config, scenario.sites,
+                                                          strike, streams, log, site_notice)))
+    query: Optional[QueryRecord] = None
+    if scenario.query is not None:
+        query = QueryRecord()
+        waiting_on.append(env.process(query_process(env, scenario.query, config, scenario.sites, strike, streams,
+                                                    log, query)))
     if scenario.background_calls is not None:
         BackgroundTraffic(env, scenario.background_calls, desks[HOTLINE], streams, until=scenario.horizon,
                           trace=log)
@@ -101,9 +113,11 @@ def _run_strike(env: simpy.Environment, scenario: Scenario, desks: dict[str, Des
     return strike_outcomes(Story(
         plan=plan, strike=strike.record, calls=[c.record for c in campaigns],
         possible_calls=[strike.record.first_hit + d for d in delays],
-        relay_delays={name: desk.relay_delay for name, desk in desks.items()},
+        relay_delays={name: desk.time_to_order for name, desk in desks.items()},
         abort_latency=abort_latency, notice=notice, strike_start=config.start, cut_off=cut_off,
-        clock_origin=scenario.origin_minutes, late_after=scenario.report.late_after))
+        clock_origin=scenario.origin_minutes, late_after=scenario.report.late_after,
+        region_notice=scenario.notification is not None and scenario.notification.region_radius_km is not None,
+        site_notice=site_notice, query=query))
 
 
 def _still_going(strike: StrikeProcess, campaigns: list[StopCampaign]) -> list[str]:

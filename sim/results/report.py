@@ -19,9 +19,11 @@ from sim.scenario.units import format_clock
 
 STRIKE_ROWS = (
     "first_hit", "first_call", "message_through", "time_to_message", "hold_time", "attempts", "abort_order",
-    "strike_stop", "releases_total", "releases_before_message", "killed_total", "wounded_total",
+    "strike_stop", "strike_end", "releases_total", "releases_before_message", "killed_total", "wounded_total",
     "counterfactual_stop", "releases_due_to_delay", "killed_due_to_delay", "wounded_due_to_delay",
-    "notice_caught", "notice_caught_before_strike",
+    "notice_caught", "notice_caught_before_strike", "notice_lead", "notice_covers_target",
+    "site_notice_at_cell", "site_notice_reached_cell", "site_notice_caught",
+    "query_answered", "query_error_km", "query_yes", "query_wrong",
 )
 """What ``hotline run`` shows of a strike run, in this order."""
 

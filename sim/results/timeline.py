@@ -147,9 +147,11 @@ def plot_timeline(events: Sequence[Event], outcomes: Mapping[str, float], scenar
     relays = relay_segments(evs, hi)
     officer = [seg for party in parties for seg in segments[party] if seg[2] == "duty officer"]
     notice = [e for e in evs if e.kind in (Kind.NOTICE_SENT, Kind.NOTICE_CHECKED)]
+    exchanges = {row: [e for e in evs if e.kind in kinds] for row, kinds in EXCHANGES.items()}
+    exchanges = {row: found for row, found in exchanges.items() if found}
     names = {party: party[:1].upper() + party[1:] for party in parties} or {"": "Caller"}
     rows = ["Strike", *names.values(), *away, *(["Duty officer"] if officer or relays else []),
-            *(["Notice"] if notice else [])]
+            *(["Notice"] if notice else []), *exchanges]
     y = {name: len(rows) - 1 - i for i, name in enumerate(rows)}
 
     fig = Figure(figsize=(12, 6), dpi=150)
@@ -171,6 +173,8 @@ def plot_timeline(events: Sequence[Event], outcomes: Mapping[str, float], scenar
         _bar(ax, y["Duty officer"], start, end, "#6baed6", "duty officer relays", "..", "relay")
     if notice:
         _draw_notice(ax, notice, y["Notice"])
+    for row, found in exchanges.items():
+        _draw_exchange(ax, found, y[row])
 
     _draw_moments(ax, evs, outcomes, moments, len(rows), shift, scenario.origin_minutes is not None)
     ax.set_yticks([y[r] for r in rows], rows)
@@ -244,6 +248,33 @@ def _draw_notice(ax: Axes, notice: Sequence[Event], row: float) -> None:
     ax.plot([notice[0].time, notice[-1].time], [row, row], color="#636363", linewidth=1.2, zorder=3)
     ax.annotate("; ".join(parts), (notice[-1].time, row), xytext=(8, 0), textcoords="offset points",
                 va="center", fontsize=8, zorder=5, bbox=WHITE)
+
+
+EXCHANGES = {
+    "Query": (Kind.QUERY_ASKED, Kind.QUERY_ANSWERED),
+    "No-strike list": (Kind.SITE_NOTICE_RECEIVED, Kind.SITE_NOTICE_CHECKED),
+}
+"""Rows for the striking side's query and the receiving side's site notice, when the trace has them."""
+
+
+def _exchange_text(e: Event) -> str:
+    d = e.detail
+    if e.kind == Kind.QUERY_ASKED:
+        return f"query, {d.get('error_km', math.nan):.1f} km off"
+    if e.kind == Kind.QUERY_ANSWERED:
+        return f"answer: {'yes' if d.get('yes') else 'no'}{' (wrong)' if d.get('wrong') else ''}"
+    if e.kind == Kind.SITE_NOTICE_RECEIVED:
+        return "site notice at HQ" + ("" if d.get("reaches_cell") else ", never reaches the cell")
+    return "at the cell: " + ("target listed, fire held" if d.get("conflict") else "target not listed")
+
+
+def _draw_exchange(ax: Axes, found: Sequence[Event], row: float) -> None:
+    """A query and its answer, or a site notice and the cell's check, with one line of text."""
+    for e in found:
+        ax.plot(e.time, row, "D", color="#636363", markersize=6, zorder=4)
+    ax.plot([found[0].time, found[-1].time], [row, row], color="#636363", linewidth=1.2, zorder=3)
+    ax.annotate("; ".join(_exchange_text(e) for e in found), (found[-1].time, row), xytext=(8, 0),
+                textcoords="offset points", va="center", fontsize=8, zorder=5, bbox=WHITE)
 
 
 def _draw_moments(ax: Axes, evs: Sequence[Event], outcomes: Mapping[str, float],

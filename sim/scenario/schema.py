@@ -111,11 +111,27 @@ class Site(Point):
                              description="A release landing within this distance of the centre hits the site.")
 
 
+class HarmFalloff(_Section):
+    """Harm per release that falls once people take cover or flee (the Haydan hospital case).
+
+    On each site, the first ``full_releases`` releases harm in full; every later
+    release on that site harms ``then_factor`` times as much.
+    """
+
+    full_releases: int = Field(default=1, ge=1, strict=True,
+                               description="Releases on a site that harm in full before people take cover.")
+    then_factor: float = Field(ge=0, le=1, description="Share of the harm each later release on that site does "
+                                                       "(0: everybody has left, 1: nobody could).")
+
+
 class Harm(_Section):
     """Killed and wounded per release that lands on a protected site."""
 
     killed: NonNegativeDistribution = Field(0.0, description="People killed per release on a site.")
     wounded: NonNegativeDistribution = Field(0.0, description="People wounded per release on a site.")
+    falloff: Optional[HarmFalloff] = Field(
+        None, description="Harm per release falling after the first releases on a site; none: every release "
+                          "harms the same.")
 
 
 class Releases(_Section):
@@ -199,6 +215,58 @@ class Notification(_Section):
     check_radius_km: float = Field(gt=0, description="The receiving side objects when one of its sites lies "
                                                      "within this distance of the notified point.")
     check_time: DurationDistribution = Field(0.0, description="From the notice to the end of the check.")
+    region_radius_km: Optional[float] = Field(
+        None, gt=0, description="The notice names a region (\"north Syria\") of this radius around the notified "
+                                "point rather than a point; the check then objects for a site within "
+                                "check_radius_km of the region. None: the notice names a point.")
+
+
+class Dissemination(_Section):
+    """How a notice received by the striking side's headquarters reaches the striking cell."""
+
+    probability: float = Field(default=1.0, ge=0, le=1, description="Chance that the notice ever reaches the "
+                                                                    "striking cell (0 at Kunduz).")
+    delay: DurationDistribution = Field(0.0, description="From the headquarters receiving the notice to the "
+                                                         "striking cell having it.")
+
+
+class SiteNotice(_Section):
+    """The receiving side tells the striking side where its sites are (a no-strike list entry).
+
+    The notice reaches the striking side's headquarters ``lead_time`` before
+    the strike start, and its striking cell only through ``dissemination``.
+    A cell that has it checks its target against the listed positions and
+    holds fire (before the strike) or ceases fire (during it) when one lies
+    within ``check_radius_km``.
+    """
+
+    lead_time: DurationDistribution = Field(description="How long before the strike start the striking side's "
+                                                        "headquarters received the notice (\"4 d\").")
+    error: LocationError = Field(default_factory=LocationError,
+                                 description="Where the notified positions are off the sites.")
+    dissemination: Dissemination = Field(default_factory=Dissemination,
+                                         description="From the headquarters to the striking cell.")
+    check_radius_km: float = Field(gt=0, description="The striking cell holds fire when a listed position lies "
+                                                     "within this distance of its target.")
+
+
+class Query(_Section):
+    """Before striking, the striking side asks the other: \"are your forces at this point?\"
+
+    The point asked about is the target moved by ``error``; the other side
+    answers yes when one of its sites lies within ``check_radius_km`` of it,
+    unless it denies (``denial_probability``). A yes holds the strike; a no
+    clears it, rightly or wrongly.
+    """
+
+    lead_time: DurationDistribution = Field(description="How long before the strike start the question is asked.")
+    error: LocationError = Field(default_factory=LocationError,
+                                 description="Where the point asked about is off the target.")
+    check_radius_km: float = Field(gt=0, description="The other side answers yes when one of its sites lies "
+                                                     "within this distance of the point asked about.")
+    answer_time: DurationDistribution = Field(0.0, description="From the question to the answer.")
+    denial_probability: float = Field(default=0.0, ge=0, le=1, description="Chance that the other side answers "
+                                                                           "no although it has a site there.")
 
 
 class Detection(_Section):
@@ -398,6 +466,9 @@ class Desk(_Section):
     duty_officers: DutyOfficers = Field(DutyOfficers(), description="Who answers when no POC is free.")
     relay_delay: DurationDistribution = Field(0.0, description="From the message reaching someone who can act "
                                                                "to the abort order.")
+    verification: DurationDistribution = Field(
+        0.0, description="After the relay and before the abort order: the striking side checks the claim "
+                         "against what it knows of its own fire (17 min at Kunduz, none at Deir ez-Zor).")
 
     @property
     def poc_count(self) -> int:
@@ -439,6 +510,10 @@ class Scenario(_Section):
     sites: list[Site] = Field(default_factory=list, description="The receiving side's protected positions.")
     strike: Optional[Strike] = Field(None, description="The attack; absent for a hotline-only queueing model.")
     notification: Optional[Notification] = Field(None, description="The pre-strike notice, if one is given.")
+    site_notice: Optional[SiteNotice] = Field(
+        None, description="The receiving side's notice of its sites to the striking side (no-strike list).")
+    query: Optional[Query] = Field(None, description="The striking side's question before the strike: are your "
+                                                     "forces at this point?")
     detection: Optional[Detection] = Field(None, description="When the (single) caller notices the strike.")
     caller: Caller = Field(Caller(), description="What the (single) caller does.")
     language: Language = Field(Language(), description="Misunderstanding between the (single) caller and the desk.")
@@ -483,7 +558,8 @@ class Scenario(_Section):
                 raise ValueError(f"desk {name!r} needs at least one POC or duty officer")
         if self.strike is None:
             self._hotline_only()
-        elif self.notification is None and all(p.detection is None for p in parties):
+        elif self.notification is None and all(p.detection is None for p in parties) \
+                and self.site_notice is None and self.query is None:
             raise ValueError("a strike needs detection or notification: nobody would ever call")
         self._parties = parties
         return self
