@@ -79,7 +79,11 @@ def read_yaml(path: Path, what: str) -> Any:
 
 def plan_sweep(path: Path) -> SweepPlan:
     """Read, validate and expand a sweep file."""
-    spec = parse_sweep(read_yaml(path, "sweep file"), str(path))
+    return plan_spec(parse_sweep(read_yaml(path, "sweep file"), str(path)), path)
+
+
+def plan_spec(spec: SweepSpec, path: Path) -> SweepPlan:
+    """Expand and check a validated sweep whose file (real or stated) is ``path``: its base is relative to it."""
     base_path = (path.parent / spec.base).resolve()
     base = _with_overrides(read_scenario_data(base_path), [override(p, v) for p, v in spec.set.items()],
                            f"{path}: set")
