@@ -38,7 +38,7 @@ from typing import Any, Callable, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 import numpy as np
-from scipy import stats
+from scipy import stats  # type: ignore[import-untyped]
 
 from sim.experiment.evaluate import run_points
 from sim.experiment.executors import Executor
