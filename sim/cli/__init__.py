@@ -11,10 +11,10 @@ import sys
 from typing import Optional, Sequence
 
 from sim import __version__
-from sim.cli import check, export, plot, run, sensitivity, staff, study, sweep, validate
+from sim.cli import check, discover, export, plot, run, sensitivity, staff, study, sweep, validate
 from sim.scenario.loader import ScenarioError
 
-COMMANDS = (run, sweep, study, staff, sensitivity, export, plot, check, validate)
+COMMANDS = (run, sweep, study, staff, sensitivity, discover, export, plot, check, validate)
 
 
 class UsageError(Exception):

@@ -48,9 +48,9 @@ def draw_indices(result: Indices, labels: dict[str, str], title: str) -> Figure:
     left.legend(loc="lower right", fontsize=8)
     what = "Sobol indices" if result.method == "sobol" else "Morris screening"
     fig.suptitle(f"{what} of {outcome_label(result.outcome, unit=False)}: {title}\n"
-                 f"{result.points} sample points x {result.replications} replications (common random numbers); "
-                 f"model randomness {result.randomness_share:.0%} of one afternoon's variance, replication "
-                 f"noise {result.noise_share:.1%} of the point means'", fontsize=10)
+                 f"{result.points} sample points x {result.replications} replications (common random numbers)\n"
+                 f"model randomness {result.randomness_share:.0%} of one afternoon's variance; replication "
+                 f"noise {result.noise_share:.1%} of the variance of the point means", fontsize=10)
     return fig
 
 
