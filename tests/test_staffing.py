@@ -86,8 +86,8 @@ def test_cli_writes_answer_and_frontier(tmp_path: Path, capsys: pytest.CaptureFi
     out = tmp_path / "out"
     assert main(["staff", str(staffing_file(tmp_path)), "--workers", "1", "--out", str(out)]) == 0
     text = capsys.readouterr().out
-    assert "Cheapest desk that meets every target (2 POCs): POCs on the desk 2" in text
-    assert "Next cheaper (1 POCs)" in text
+    assert "Cheapest desk that meets every target (POCs: 2): POCs on the desk 2" in text
+    assert "Next cheaper (POCs: 1)" in text
     document = json.loads((out / "staffing.json").read_text())
     assert document["answer"]["settings"] == {"desk.pocs.count": 2}
     assert [c["status"] for c in document["candidates"]] == ["fails (theory too)", "feasible", "feasible"]

@@ -143,7 +143,7 @@ def draw_discovery(d: Discovery, title: str) -> Figure:
                         cmap="viridis", s=28)
     fig.colorbar(dots, ax=left, label="factors restricted", ticks=sorted(set(restricted)))
     left.scatter([d.box.coverage], [d.box.density], s=200, facecolors="none", edgecolors="crimson", linewidths=1.5,
-                 label="chosen box, pasted")
+                 label="chosen box (pasted, pruned)")
     left.axhline(d.y.mean(), color="grey", linestyle=":", linewidth=1, label="share among all")
     left.set_xlabel("coverage: share of the cases of interest inside the box")
     left.set_ylabel("density: share of the box's cases of interest")
@@ -167,8 +167,11 @@ def draw_discovery(d: Discovery, title: str) -> Figure:
             low, high = (limit[0] - full[0]) / span, (limit[1] - full[0]) / span
             right.barh(i, 1, 0.6, color="#eeeeee")
             right.barh(i, max(high - low, 0.01), 0.6, left=min(low, 0.99), color="#2ca02c")
-            right.text(low, i + 0.3, f"{limit[0]:g}", fontsize=7, ha="left")
-            right.text(high, i + 0.3, f"{limit[1]:g}", fontsize=7, ha="right")
+            if limit[0] == limit[1]:
+                right.text(low, i + 0.35, f"{limit[0]:g}", fontsize=7, ha="left")
+            else:
+                right.text(low, i + 0.35, f"{limit[0]:g}", fontsize=7, ha="left")
+                right.text(high, i + 0.35, f"{limit[1]:g}", fontsize=7, ha="right")
     right.set_yticks(range(len(names)), [f"{d.labels.get(n, n)}\n(p = {d.p_values[n]:.2g})" for n in names])
     right.set_xlim(0, 1)
     right.set_ylim(-0.6, len(names) - 0.4)

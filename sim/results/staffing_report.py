@@ -46,7 +46,7 @@ def _settings(answer: StaffingAnswer, candidate: Candidate) -> str:
 
 
 def _cost(answer: StaffingAnswer, cost: float) -> str:
-    return f"{cost:g} {answer.spec.cost_unit}"
+    return f"{answer.spec.cost_unit}: {cost:g}"
 
 
 def staffing_text(answer: StaffingAnswer) -> str:
