@@ -14,12 +14,12 @@ import argparse
 import math
 from pathlib import Path
 
+from sim.cli.outputs import save_figure
 from sim.experiment.sweep import existing_store
 from sim.experiment.sweep_spec import SweepError
 from sim.results.discovery_report import case_table, discover, discovery_document, discovery_text, draw_discovery
 from sim.results.labels import factor_label
 from sim.results.run_folder import write_json
-from sim.results.sweep_plots import DPI, FORMATS, STABLE_METADATA
 from sim.results.sweep_report import factor_labels
 
 
@@ -67,9 +67,7 @@ def discover_command(args: argparse.Namespace) -> int:
     folder = args.out or (args.results if args.results.is_dir() else args.results.parent)
     folder.mkdir(parents=True, exist_ok=True)
     write_json(folder / "discovery.json", discovery_document(found))
-    figure = draw_discovery(found, manifest.get("name", ""))
-    for fmt in FORMATS:
-        figure.savefig(folder / f"discovery.{fmt}", dpi=DPI, metadata=STABLE_METADATA.get(fmt))
+    save_figure(draw_discovery(found, manifest.get("name", "")), folder / "discovery")
     print(discovery_text(found))
     print(f"\nwrote {folder}/discovery.json and discovery.png")
     return 0

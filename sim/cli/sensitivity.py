@@ -18,15 +18,13 @@ from typing import Any
 
 from sim import __version__
 from sim.cli.execution import add_executor_arguments, executor_from_args, reports_failures
-from sim.cli.staff import shipped
+from sim.cli.outputs import fresh_folder, save_figure, shipped
 from sim.experiment.design import DesignPoint
 from sim.experiment.sensitivity import Prepared, prepare, read_sensitivity, sensitivity
-from sim.experiment.sweep_spec import SweepError
 from sim.results.labels import factor_label
-from sim.results.run_folder import new_run_folder, write_json
+from sim.results.run_folder import write_json
 from sim.results.sensitivity_report import draw_indices, indices_table
 from sim.results.store import ResultStore
-from sim.results.sweep_plots import DPI, FORMATS, STABLE_METADATA
 from sim.run.replications import Rows
 
 ROOT = Path("results") / "sensitivity"
@@ -54,9 +52,7 @@ def sensitivity_command(args: argparse.Namespace) -> int:
     path = shipped("sensitivity", args.file)
     prepared = prepare(read_sensitivity(path), path)
     spec = prepared.spec
-    if args.out is not None and args.out.exists() and any(args.out.iterdir()):
-        raise SweepError([f"{args.out} is not empty; a sensitivity run needs an empty or new folder"])
-    folder = args.out or new_run_folder(spec.name, ROOT)
+    folder = fresh_folder(args.out, spec.name, ROOT)
 
     def keep(points: list[DesignPoint], rows: dict[int, Rows]) -> None:
         with ResultStore.create(folder, _manifest(prepared), points, spec.outcomes) as store:
@@ -73,10 +69,7 @@ def sensitivity_command(args: argparse.Namespace) -> int:
                                              "outcomes": [r.as_dict() for r in results]})
     for result in results:
         if result.first.size:
-            figure = draw_indices(result, labels, spec.name)
-            for fmt in FORMATS:
-                figure.savefig(folder / f"{result.method}_{result.outcome}.{fmt}", dpi=DPI,
-                               metadata=STABLE_METADATA.get(fmt))
+            save_figure(draw_indices(result, labels, spec.name), folder / f"{result.method}_{result.outcome}")
         print(indices_table(result, labels))
     print(f"\nwrote {folder}/")
     return 0

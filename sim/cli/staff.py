@@ -12,16 +12,14 @@ from __future__ import annotations
 
 import argparse
 import sys
-from importlib.resources import as_file, files
 from pathlib import Path
 
 from sim.cli.execution import add_executor_arguments, executor_from_args, reports_failures
-from sim.experiment.sweep_spec import SweepError
+from sim.cli.outputs import fresh_folder, save_figure, shipped
 from sim.experiment.staffing import read_staffing, settle, staffing_plan
-from sim.results.run_folder import new_run_folder, write_json
+from sim.results.run_folder import write_json
 from sim.results.staffing_report import draw_frontier, staffing_document, staffing_text
 from sim.results.store import ResultStore
-from sim.results.sweep_plots import DPI, FORMATS, STABLE_METADATA
 
 ROOT = Path("results") / "staffing"
 
@@ -35,26 +33,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=staff_command)
 
 
-def shipped(folder: str, name: str) -> Path:
-    """A file path as given, else the shipped ``scenarios/<folder>/<name>.yaml``."""
-    path = Path(name)
-    if path.exists() or path.suffix in (".yaml", ".yml"):
-        return path
-    found = files("sim.scenarios") / folder / f"{name}.yaml"
-    if found.is_file():
-        with as_file(found) as real:
-            return Path(real)
-    return path
-
-
 @reports_failures
 def staff_command(args: argparse.Namespace) -> int:
     path = shipped("staffing", args.staffing)
     spec = read_staffing(path)
     plan = staffing_plan(spec, path)
-    if args.out is not None and args.out.exists() and any(args.out.iterdir()):
-        raise SweepError([f"{args.out} is not empty; the staffing search needs an empty or new folder"])
-    folder = args.out or new_run_folder(spec.name, ROOT)
+    folder = fresh_folder(args.out, spec.name, ROOT)
     points = {p.index: p for p in plan.points}
     manifest = {**plan.manifest(), "staffing": spec.model_dump(mode="json")}
     with executor_from_args(args) as executor, ResultStore.create(folder, manifest, plan.points,
@@ -63,9 +47,7 @@ def staff_command(args: argparse.Namespace) -> int:
               file=sys.stderr)
         answer = settle(spec, plan, executor, lambda index, rows: store.add(points[index], rows))
     write_json(folder / "staffing.json", staffing_document(answer))
-    figure = draw_frontier(answer)
-    for fmt in FORMATS:
-        figure.savefig(folder / f"frontier.{fmt}", dpi=DPI, metadata=STABLE_METADATA.get(fmt))
+    save_figure(draw_frontier(answer), folder / "frontier")
     print(staffing_text(answer))
     print(f"\nwrote {folder}/")
     return 0 if answer.answer is not None else 1
