@@ -20,7 +20,6 @@ from sim.experiment.sweep_spec import SweepError
 from sim.results.discovery_report import case_table, discover, discovery_document, discovery_text, draw_discovery
 from sim.results.labels import factor_label
 from sim.results.run_folder import write_json
-from sim.results.sweep_report import factor_labels
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -58,8 +57,9 @@ def discover_command(args: argparse.Namespace) -> int:
         manifest = store.manifest()
     if not columns:
         raise SweepError([f"{args.results}: no factor takes more than one value; nothing to discover"])
-    given = factor_labels(manifest)
-    labels = {name: given.get(name) or factor_label(name) for name in columns}
+    definition = manifest.get("definition", {})
+    given = {f["path"]: f.get("label") for f in definition.get("factors", []) + definition.get("inputs", [])}
+    labels = {name: factor_label(name, given.get(name)) for name in columns}
     found = discover(columns, values, labels, args.outcome, args.threshold, args.below, args.alpha,
                      args.min_mass, args.min_coverage)
     if not found.y.any():
