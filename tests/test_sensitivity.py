@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from sim.cli import main
-from sim.experiment.sensitivity import analyse
+from sim.experiment.sensitivity import analyse, prepare, read_sensitivity
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE = ROOT / "scenarios" / "deir_ez_zor_2016_stochastic.yaml"
@@ -120,3 +120,10 @@ def test_bad_input_value_named_before_running(tmp_path: Path, capsys: pytest.Cap
     assert main(["sensitivity", str(path), "--out", str(tmp_path / "out")]) == 2
     err = capsys.readouterr().err
     assert "input caller.policy=\"hold_on\"" in err and "expected one of" in err
+
+
+@pytest.mark.parametrize("name", ["deir_sobol", "deir_morris"])
+def test_shipped_sensitivity_files_prepare(name: str) -> None:
+    path = ROOT / "scenarios" / "sensitivity" / f"{name}.yaml"
+    prepared = prepare(read_sensitivity(path), path)
+    assert len(prepared.spec.inputs) == 7 and prepared.seed == 2016

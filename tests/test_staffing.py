@@ -118,3 +118,12 @@ def test_unknown_outcome_named_before_running(tmp_path: Path, capsys: pytest.Cap
     path = staffing_file(tmp_path, targets=[{"outcome": "killed_due_to_delay", "at_most": 1}])
     assert main(["staff", str(path), "--out", str(tmp_path / "out")]) == 2
     assert "unknown outcome 'killed_due_to_delay'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("name", ["deir_desk", "service_level"])
+def test_shipped_staffing_files_plan(name: str) -> None:
+    path = ROOT / "scenarios" / "staffing" / f"{name}.yaml"
+    spec = read_staffing(path)
+    plan = staffing_plan(spec, path)
+    assert len(plan.points) == math.prod(len(lever.values) for lever in spec.levers)
+    assert {t.outcome for t in spec.targets} <= set(plan.outcomes)
