@@ -19,7 +19,7 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from sim.validation.erlang import QueueFigures, erlang_a, erlang_b, erlang_c
+from sim.model.erlang import QueueFigures, erlang_a, erlang_b, erlang_c
 
 
 def exact_erlang_c(c: int, lam: Fraction, mu: Fraction) -> Fraction:

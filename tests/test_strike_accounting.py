@@ -188,6 +188,8 @@ def test_a_clock_time_before_the_origin_does_not_wrap_silently() -> None:
     ({"strike__releases": {"pattern": "even", "count": True, "window": 10}}, "integer"),
     ({"caller__redial_delay": 0}, "must take some time"),
     ({"sites": [{"name": "camp", "x_km": float("nan")}]}, "finite"),
+    ({"strike__harm": {"killed": 1e308}}, "at most 1,000,000 people per release"),  # totals would be inf
+    ({"strike__harm": {"wounded": {"dist": "gamma", "shape": 1, "scale": 1e5}}}, "got draws up to 3.67e"),
 ])
 def test_nonsense_is_refused(changes: dict, words: str) -> None:
     with pytest.raises(ValidationError, match=words):

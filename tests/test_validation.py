@@ -23,7 +23,7 @@ from sim.model.queue_figures import queue_figure
 from sim.scenario.loader import ScenarioError, load_scenario
 from sim.scenario.schema import Scenario
 from sim.validation import suite
-from sim.validation.erlang import erlang_a, erlang_c
+from sim.model.erlang import erlang_a, erlang_c
 from sim.validation.suite import Case, Validation, builtin_cases, case_from_scenario, format_validation, validate
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"

@@ -6,8 +6,13 @@ Each check runs before any work starts, so a refused command writes nothing.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Optional
 
+from matplotlib.figure import Figure
+
+from sim.results.run_folder import new_run_folder
 from sim.results.store import StoreError, is_empty
+from sim.results.sweep_plots import DPI, FORMATS, STABLE_METADATA
 
 
 def fresh_folder(folder: Path, flag: str = "--out") -> Path:
@@ -30,3 +35,14 @@ def new_file(path: Path, flag: str) -> Path:
         raise StoreError(f"{flag} {path}: the file exists, and hotline never overwrites it; "
                          "remove it or give another name")
     return path
+
+
+def results_folder(out: Optional[Path], name: str, root: Path) -> Path:
+    """``--out`` if it is new or empty; without it, a new ``root/<name>-NNN``."""
+    return new_run_folder(name, root) if out is None else fresh_folder(out)
+
+
+def save_figure(figure: Figure, stem: Path) -> None:
+    """PNG and SVG, with no dates in the files."""
+    for fmt in FORMATS:
+        figure.savefig(stem.with_name(f"{stem.name}.{fmt}"), dpi=DPI, metadata=STABLE_METADATA.get(fmt))

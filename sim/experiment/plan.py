@@ -76,6 +76,16 @@ class SweepPlan:
 def plan_sweep(path: Path, limits: Limits = DEFAULT) -> SweepPlan:
     """Read, validate and expand a sweep file; its sizes within ``limits``."""
     spec, document = load_sweep(path)
+    return plan_spec(spec, path, limits, document)
+
+
+def plan_spec(spec: SweepSpec, path: Path, limits: Limits = DEFAULT,
+              document: Optional[Document] = None) -> SweepPlan:
+    """Expand and check a validated sweep whose file (real, or stated by a staffing file) is ``path``.
+
+    Its base is relative to ``path``; with the ``document`` it was read from, problems name their lines.
+    """
+    document = document or Document(None)
     base_path = resolve(spec.base, path.parent).resolve()
     if not base_path.is_file():
         raise SweepError(f"{_at(path, document, ('base',), 'base')}: expected a scenario file (relative to "

@@ -13,8 +13,10 @@ Four kinds, named in the sweep file's ``plots`` (``sim.scenario.sweep_spec``):
   replications, and each ends in a step at "never" on the right: the share
   of replications in which the message never got through or nobody called
   is drawn, not hidden;
-- ``tornado``: for a Latin hypercube, each factor's effect on an outcome over
-  its whole range, from a linear fit to the point means, largest on top.
+- ``tornado``: for a Latin hypercube, each factor's effect on an outcome: the
+  point means in the top quarter of its range against the bottom quarter
+  (a step shows at full height), largest on top, with the linear fit's
+  slope beside it as a diamond (a straight line through a step misstates it).
 
 Every figure is written as PNG (small, for READMEs) and SVG (for print).
 """
@@ -38,7 +40,7 @@ from sim.scenario.sweep_spec import CdfPlot, HeatmapPlot, LinePlot, SweepSpec, T
 from sim.results.labels import factor_label, is_probability, outcome_label
 from sim.results.store import ResultStore
 from sim.results.sweep_report import Statistic, statistic
-from sim.run.statistics import Proportion, linear_effects
+from sim.run.statistics import Difference, Proportion, linear_effects, unpaired_difference
 from sim.scenario.units import parse_duration
 
 FORMATS = ("png", "svg")
@@ -225,35 +227,53 @@ def draw_cdf(ctx: Context, plot: CdfPlot) -> Figure:
     return fig
 
 
-def draw_tornado(ctx: Context, plot: TornadoPlot) -> Figure:
+def tornado_effects(ctx: Context, outcome: str) -> tuple[list[str], list[Difference], list[Difference]]:
+    """Per factor (per listed value): its name, the top-minus-bottom-quarter effect and the linear-fit slope."""
     assert ctx.spec is not None
-    columns, names = [], []
+    means = np.array([_estimate(ctx.stat(outcome, p))[0] for p in ctx.points])
+    columns, names, effects = [], [], []
     for f in ctx.spec.factors:
         values = [p.factors[f.path] for p in ctx.points]
         if f.range is not None:
             low, high = f.range
-            columns.append([(v - low) / (high - low) for v in values])
+            u = np.array([(v - low) / (high - low) for v in values])
+            columns.append(u)
             names.append(f"{ctx.labels[f.path]} ({low:g} → {high:g})")
+            effects.append(unpaired_difference(means[u >= 0.75], means[u < 0.25]))
         else:
+            first = (f.values or [])[0]
             for level in (f.values or [])[1:]:
-                columns.append([float(v == level) for v in values])
-                names.append(f"{ctx.labels[f.path]}: {level} (vs {(f.values or [])[0]})")
-    means = [_estimate(ctx.stat(plot.outcome, p))[0] for p in ctx.points]
-    effects = linear_effects(np.array(columns).T, means)
+                columns.append(np.array([float(v == level) for v in values]))
+                names.append(f"{ctx.labels[f.path]}: {level} (vs {first})")
+                effects.append(unpaired_difference(means[columns[-1] == 1],
+                                                   means[np.array([v == first for v in values])]))
+    return names, effects, linear_effects(np.array(columns).T, means)
+
+
+def draw_tornado(ctx: Context, plot: TornadoPlot) -> Figure:
+    """Bars: mean of the point means in the highest quarter of a factor's range minus the lowest quarter's
+    (Welch interval), the other factors averaged over; a step (the location error at the check radius)
+    shows at its full height. Diamonds: the slope of a linear fit over the whole range, which averages a
+    step or a curve into a straight line and so misstates it; where the two disagree, the effect is not
+    linear."""
+    names, effects, linear = tornado_effects(ctx, plot.outcome)
     order = sorted(range(len(names)), key=lambda i: abs(np.nan_to_num(effects[i].mean)))
-    fig = Figure(figsize=(8.5, 1.2 + 0.45 * len(names)), layout="constrained")
+    fig = Figure(figsize=(9, 2.2 + 0.45 * len(names)), layout="constrained")
     ax = fig.subplots()
     est = [effects[i].mean for i in order]
-    err = [[effects[i].mean - effects[i].ci_low for i in order],
-           [effects[i].ci_high - effects[i].mean for i in order]]
-    ax.barh(range(len(order)), est, xerr=err, color=["#d62728" if e > 0 else "#1f77b4" for e in est], capsize=3)
+    err = [[effects[i].mean - effects[i].ci_low for i in order], [effects[i].ci_high - effects[i].mean for i in order]]
+    ax.barh(range(len(order)), est, xerr=err, color=["#d62728" if e > 0 else "#1f77b4" for e in est], capsize=3,
+            label="highest quarter of the range minus lowest (listed values: against the first)")
+    ax.scatter([linear[i].mean for i in order], range(len(order)), marker="D", color="black", s=18, zorder=3,
+               label="linear fit over the whole range (misstates steps and curves)")
     ax.set_yticks(range(len(order)), [names[i] for i in order])
     ax.axvline(0, color="black", linewidth=0.8)
-    ax.set_xlabel(f"change in {outcome_label(plot.outcome)} from the low to the high end")
+    ax.set_xlabel(f"change in {outcome_label(plot.outcome)}")
     ax.grid(axis="x", alpha=0.3)
+    fig.legend(loc="outside lower center", fontsize=8, ncols=1)
     _headline(fig, f"What drives {outcome_label(plot.outcome, unit=False)}",
               f"{ctx.title}: {len(ctx.points)} Latin hypercube points x {ctx.replications} replications; "
-              "linear fit to point means, 95% CI")
+              "top against bottom quarter of each range, 95% CI")
     return fig
 
 

@@ -61,11 +61,11 @@ def latin_hypercube(dimensions: Mapping[str, Dimension], points: int, seed: int)
     columns: dict[str, list[Any]] = {}
     for path, dimension in dimensions.items():
         u = (rng.permutation(points) + rng.uniform(size=points)) / points
-        columns[path] = [_value(dimension, float(x)) for x in u]
+        columns[path] = [value_at(dimension, float(x)) for x in u]
     return [{path: columns[path][i] for path in dimensions} for i in range(points)]
 
 
-def _value(dimension: Dimension, u: float) -> Any:
+def value_at(dimension: Dimension, u: float) -> Any:
     """The value at quantile ``u`` in [0, 1) of a dimension."""
     if isinstance(dimension, Range):
         if dimension.integer:

@@ -119,7 +119,8 @@ class Lognormal(_Dist):
     sd: float = Field(ge=0)
 
     def _log_parameters(self) -> tuple[float, float]:
-        sigma2 = math.log1p((self.sd / self.mean) ** 2)
+        cv = self.sd / self.mean
+        sigma2 = math.log1p(cv * cv) if cv < 1e150 else 2 * math.log(cv)  # log1p(cv^2) would overflow
         return math.log(self.mean) - sigma2 / 2, math.sqrt(sigma2)
 
     def quantile(self, u: float) -> float:

@@ -59,6 +59,8 @@ HOTLINE = "hotline"
 
 _NonNegative = Annotated[float, Field(ge=0)]
 
+MAX_PEOPLE_PER_RELEASE = 1_000_000
+
 # ``json_schema_input_type`` makes the JSON Schema describe what a file may
 # write (``"90 s"``, ``"16:25"``), not the minutes the validator makes of it.
 Duration = Annotated[float, Field(ge=0), BeforeValidator(
@@ -132,6 +134,16 @@ class Harm(_Section):
     falloff: Optional[HarmFalloff] = Field(
         None, description="Harm per release falling after the first releases on a site; none: every release "
                           "harms the same.")
+
+    @field_validator("killed", "wounded")
+    @classmethod
+    def _people(cls, dist: Any) -> Any:
+        """Totals over thousands of releases must stay finite numbers of people."""
+        largest = dist.quantile(1.0 - 2.0 ** -53)  # the largest draw the streams can make
+        if not largest <= MAX_PEOPLE_PER_RELEASE:
+            raise ValueError(f"expected at most {MAX_PEOPLE_PER_RELEASE:,} people per release, got draws up to "
+                             f"{largest:.3g}")
+        return dist
 
 
 class Releases(_Section):

@@ -47,7 +47,7 @@ from sim.run.statistics import summarise
 from sim.scenario.distributions import Exponential
 from sim.scenario.loader import ScenarioError
 from sim.scenario.schema import Scenario
-from sim.validation.erlang import QueueFigures, erlang_a, erlang_c
+from sim.model.erlang import QueueFigures, erlang_a, erlang_c
 
 FAMILY_ERROR = 0.01
 """Chance that a correct model fails at least one figure of a whole suite."""

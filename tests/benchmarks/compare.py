@@ -5,7 +5,8 @@ other. So CI compares ratios that do not: the hotline-only model's cost per
 call over raw SimPy's, timed side by side; each Deir ez-Zor benchmark in
 units of raw SimPy calls (one stochastic replication costs about as much as
 50 raw calls); the 2-worker over 1-worker sweep throughput; peak memory at
-2,000 over 200 replications. A ratio fails only when it is worse than its
+2,000 over 200 replications; the staffing search's and the sensitivity
+analysis's replications per second over a plain sweep's. A ratio fails only when it is worse than its
 baseline by more than ``TOLERANCE`` (1.5x): the noise of a shared 2-core
 runner stays well inside that, a real regression does not.
 
@@ -46,6 +47,14 @@ def _in_raw_calls(test: str, per: str) -> Callable[[Benchmarks], float]:
     return ratio
 
 
+def _rate_over(test: str, reference: str) -> Callable[[Benchmarks], float]:
+    """Replications per second of ``test`` over those of ``reference``, timed in the same run."""
+    def ratio(runs: Benchmarks) -> float:
+        rate = runs[test]["extra_info"]["replications"] / runs[test]["stats"]["median"]
+        return rate / (runs[reference]["extra_info"]["replications"] / runs[reference]["stats"]["median"])
+    return ratio
+
+
 @dataclass(frozen=True)
 class Ratio:
     key: str
@@ -68,6 +77,10 @@ RATIOS = (
           _extra("test_bench_sweep_one_and_two_workers", "speedup_2_vs_1"), False),
     Ratio("memory_2000_vs_200", "peak memory: 2,000 / 200 replications",
           _extra("test_bench_memory_flat_in_replications", "peak_memory_ratio"), True),
+    Ratio("staffing_vs_sweep", "staffing / plain sweep replications per second",
+          _rate_over("test_bench_staffing", "test_bench_plain_sweep"), False),
+    Ratio("sensitivity_vs_sweep", "sensitivity / plain sweep replications per second",
+          _rate_over("test_bench_sensitivity", "test_bench_plain_sweep"), False),
 )
 
 

@@ -16,6 +16,9 @@ RUNS = {r["name"]: r for r in (
     run("test_bench_deir_ez_zor_stochastic_replications", 0.4, replications=1000),
     run("test_bench_sweep_one_and_two_workers", speedup_2_vs_1=1.9),
     run("test_bench_memory_flat_in_replications", peak_memory_ratio=1.02),
+    run("test_bench_plain_sweep", 0.5, replications=1000),
+    run("test_bench_staffing", 0.8, replications=1200),
+    run("test_bench_sensitivity", 0.64, replications=640),
 )}
 
 
@@ -24,6 +27,8 @@ def test_work_is_measured_in_raw_simpy_calls() -> None:
     assert ratios["deir_replay_in_raw_simpy_calls"] == pytest.approx(0.0004 / 8e-6)
     assert ratios["deir_stochastic_in_raw_simpy_calls"] == pytest.approx(0.4 / 1000 / 8e-6)
     assert ratios["hotline_only_vs_raw_simpy"] == 1.125
+    assert ratios["staffing_vs_sweep"] == pytest.approx(1500 / 2000)  # 1,200 in 0.8 s against 1,000 in 0.5 s
+    assert ratios["sensitivity_vs_sweep"] == pytest.approx(1000 / 2000)
     assert set(ratios) == {r.key for r in RATIOS}
 
 
