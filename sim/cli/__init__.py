@@ -11,10 +11,10 @@ import sys
 from typing import Optional, Sequence
 
 from sim import __version__
-from sim.cli import check, export, plot, run, study, sweep, validate
+from sim.cli import check, export, plot, report, run, study, sweep, validate
 from sim.scenario.loader import ScenarioError
 
-COMMANDS = (run, sweep, study, export, plot, check, validate)
+COMMANDS = (run, sweep, study, export, plot, report, check, validate)
 
 
 class UsageError(Exception):

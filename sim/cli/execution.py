@@ -16,10 +16,11 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Callable, Optional
 
+from sim import api
 from sim.cli.progress import ProgressBar
 from sim.experiment.executors import DaskExecutor, Executor, ExecutorUnavailable, LocalExecutor
 from sim.experiment.plan import SweepPlan
-from sim.experiment.sweep import open_store, run_plan
+from sim.experiment.sweep import Progress
 from sim.experiment.sweep_spec import SweepError
 from sim.results.store import ResultStore
 
@@ -66,17 +67,23 @@ def executor_from_args(args: argparse.Namespace) -> Executor:
 def execute(plan: SweepPlan, folder: Path, resume: bool, executor: Executor, batch_size: Optional[int],
             again: str) -> ResultStore:
     """Run what ``folder`` is missing of ``plan``; ``again`` is the command that would resume it."""
-    store = open_store(plan, folder, resume)
     bar = ProgressBar()
     total = len(plan.points) * plan.replications
-    print(f"{plan.name}: {len(plan.points)} point{'s' * (len(plan.points) > 1)} x {plan.replications} "
-          f"replications on {executor.describe()} -> {folder}/", file=sys.stderr)
+    started: list[bool] = []
+
+    def progress(done: Progress) -> None:
+        if not started:  # the first report comes once the folder is accepted, before any work
+            started.append(True)
+            print(f"{plan.name}: {len(plan.points)} point{'s' * (len(plan.points) > 1)} x {plan.replications} "
+                  f"replications on {executor.describe()} -> {folder}/", file=sys.stderr)
+        bar(done)
+
     try:
-        run_plan(plan, store, executor, batch_size, bar)
+        store = api.execute(plan, folder, resume, executor, batch_size, progress)
     except (KeyboardInterrupt, BrokenProcessPool) as stop:
         bar.close()
-        stored = store.row_count()
-        store.close()
+        with ResultStore.open(folder) as stored_so_far:
+            stored = stored_so_far.row_count()
         print(f"hotline: {stored} of {total} replications are stored in {folder}; finish with: {again}",
               file=sys.stderr)
         if isinstance(stop, KeyboardInterrupt):

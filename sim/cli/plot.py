@@ -13,8 +13,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from sim.experiment.sweep import existing_store
-from sim.results.sweep_plots import FORMATS, draw_all
+from sim import api
+from sim.results.sweep_plots import FORMATS
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -29,8 +29,6 @@ def register(sub: argparse._SubParsersAction) -> None:
 def plot_command(args: argparse.Namespace) -> int:
     folder = args.results if args.results.is_dir() else args.results.parent
     out = args.out if args.out is not None else folder / "plots"
-    with existing_store(args.results) as store:
-        written = draw_all(store, out, args.format)
-    for path in written:
+    for path in api.open_results(args.results).draw(out, args.format):
         print(path)
     return 0

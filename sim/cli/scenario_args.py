@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import argparse
-from importlib.resources import as_file, files
-from pathlib import Path
 
-from sim.scenario.loader import ScenarioError, load_scenario
+from sim.api import LoadedScenario, load, scenario_path as resolve_scenario_path
+from sim.scenario.loader import ScenarioError
 from sim.scenario.schema import Scenario
 
 DEFAULT_SCENARIO = "deir_ez_zor_2016"
@@ -21,25 +20,11 @@ def add_scenario_arguments(parser: argparse.ArgumentParser) -> None:
                         help="override a value by dotted path, e.g. --set caller.policy=pass_to_duty_officer")
 
 
-def resolve_scenario_path(name: str) -> Path:
-    """A file path as given, else a shipped scenario (or validation case) of that name."""
-    path = Path(name)
-    if path.exists() or path.suffix in (".yaml", ".yml") and path.parent != Path("."):
-        return path
-    for folder in ("", "validation/", "sweeps/"):
-        shipped = files("sim.scenarios") / f"{folder}{path.stem}.yaml"
-        if shipped.is_file():
-            with as_file(shipped) as real:
-                return Path(real)
-    return path
-
-
-def load_from_args(args: argparse.Namespace) -> tuple[Path, Scenario]:
-    path = resolve_scenario_path(args.scenario)
-    scenario = load_scenario(path, args.overrides)
+def load_from_args(args: argparse.Namespace) -> LoadedScenario:
+    scenario = load(args.scenario, *args.overrides)
     if args.seed is not None and args.seed < 0:
         raise ScenarioError([f"--seed: expected a non-negative integer, got {args.seed}"])
-    return path, scenario
+    return scenario
 
 
 def seed_of(args: argparse.Namespace, scenario: Scenario) -> int:
