@@ -5,7 +5,7 @@
     import sim
     deir = sim.load("deir_ez_zor_2016_stochastic")                # a shipped name, a file or a dict
     two = deir.override("desk.pocs.count=2")                        # the same as --set
-    run = sim.run(deir)                                             # one replication, with its trace
+    run = sim.simulate(deir)                                        # one replication, with its trace
     run.outcomes["time_to_message"], run.trace().head()
     reps = sim.replicate(two, 500, workers=1)                       # a results folder ...
     reps.replications.killed_due_to_delay.mean()                    # ... as pandas tables
@@ -14,7 +14,7 @@
     staffing.figures()                                              # matplotlib figures
 
 The command line is a thin layer over these functions: ``hotline run`` is
-``load`` + ``run`` (or ``replicate``), ``hotline sweep`` is ``sweep``,
+``load`` + ``simulate`` (or ``replicate``), ``hotline sweep`` is ``sweep``,
 ``hotline export``/``plot``/``report`` are methods of ``Results``. This
 module sits above every layer and nothing in the package imports it except
 the command line.
@@ -26,7 +26,7 @@ import shutil
 import tempfile
 import weakref
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from importlib.resources import as_file, files
 from pathlib import Path
@@ -38,6 +38,7 @@ from matplotlib.figure import Figure
 from sim.experiment.executors import Executor, LocalExecutor
 from sim.experiment.plan import SweepPlan, override as factor_override, plan_replications, plan_sweep
 from sim.experiment.sweep import Progress, existing_store, open_store, run_plan
+from sim.experiment.sweep_spec import SweepError
 from sim.model.trace import Event
 from sim.model.world import run_replication
 from sim.results import tables
@@ -52,7 +53,7 @@ from sim.results.timeline import plot_timeline
 from sim.scenario.loader import apply_overrides, load_scenario, read_scenario_data, scenario_from_data
 from sim.scenario.schema import Scenario
 
-__all__ = ["LoadedScenario", "Run", "Results", "load", "run", "replicate", "sweep", "open_results",
+__all__ = ["LoadedScenario", "Run", "Results", "load", "simulate", "replicate", "sweep", "open_results",
            "shipped_scenarios", "scenario_path", "sweep_path"]
 
 Source = Union[str, Path, Mapping[str, Any]]
@@ -202,7 +203,7 @@ class Run:
         return folder
 
 
-def run(scenario: LoadedScenario, seed: Optional[int] = None, replication: int = 0) -> Run:
+def simulate(scenario: LoadedScenario, seed: Optional[int] = None, replication: int = 0) -> Run:
     """Replication ``replication`` of ``scenario`` under ``seed`` (default: the scenario's), traced."""
     seed = scenario.seed if seed is None else seed
     result = run_replication(scenario.scenario, seed, replication, trace=True)
@@ -340,12 +341,20 @@ def replicate(scenario: LoadedScenario, n: int, *, seed: Optional[int] = None, o
                     batch_size=batch_size, on_progress=on_progress, workers=workers)
 
 
-def sweep(file: PathLike, *, out: Optional[PathLike] = None, workers: Optional[int] = None,
-          executor: Optional[Executor] = None, resume: bool = False, batch_size: Optional[int] = None,
-          on_progress: Optional[Callable[[Progress], None]] = None, plots: bool = True) -> Results:
-    """Run a sweep file (or a shipped sweep by name) into a results folder (``out``, or a temporary one)."""
+def sweep(file: PathLike, *, replications: Optional[int] = None, out: Optional[PathLike] = None,
+          workers: Optional[int] = None, executor: Optional[Executor] = None, resume: bool = False,
+          batch_size: Optional[int] = None, on_progress: Optional[Callable[[Progress], None]] = None,
+          plots: bool = True) -> Results:
+    """Run a sweep file (or a shipped sweep by name) into a results folder (``out``, or a temporary one).
+
+    ``replications`` replaces the file's count per point: fewer for a quick look in a notebook.
+    """
     path = sweep_path(file)
     plan = plan_sweep(path)
+    if replications is not None:
+        if replications < 2:
+            raise SweepError([f"replications: expected at least 2 per point, got {replications}"])
+        plan = replace(plan, replications=replications, definition={**plan.definition, "replications": replications})
     return _results(plan, out, plots, path, resume=resume, executor=executor, batch_size=batch_size,
                     on_progress=on_progress, workers=workers)
 

@@ -45,7 +45,7 @@ def run_command(args: argparse.Namespace) -> int:
         raise ScenarioError([f"--replications: expected at least 1, got {args.replications}"])
     if args.replications > 1:
         return run_replications(args, loaded, seed)
-    result = api.run(loaded, seed)
+    result = api.simulate(loaded, seed)
     folder = result.write(args.out if args.out is not None else new_run_folder(loaded.name))
     print(f"{loaded.name}  (seed {seed})")
     print(result.table())

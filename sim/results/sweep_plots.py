@@ -97,8 +97,8 @@ def _panels(count: int, extra_width: float = 1.8, panel_width: float = PANEL_W) 
 
 def _headline(fig: Figure, what: str, how: str) -> None:
     """A title and a line saying how the figures were made, wrapped to the figure."""
-    width = int(fig.get_figwidth() * 13)
-    fig.suptitle("\n".join([textwrap.fill(what, width), textwrap.fill(how, int(width * 1.15))]), fontsize=11)
+    width = int(fig.get_figwidth() * 12)  # characters of 11 pt text per inch, with a margin
+    fig.suptitle("\n".join([textwrap.fill(what, width), textwrap.fill(how, width)]), fontsize=11)
 
 
 def _bare(label: str) -> str:
