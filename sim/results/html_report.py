@@ -230,18 +230,23 @@ def _store_report(store: ResultStore, folder: Path) -> list[str]:
 
 
 def _replications_table(frame: pd.DataFrame, origin: Optional[float]) -> str:
-    quantities, chances = [], []
-    for row in frame.itertuples(index=False):
-        if _is_budget(row.outcome):
+    """Every outcome's spread (moments on the scenario's clock), then the probabilities."""
+    def clock(value: float) -> str:
+        return "-" if math.isnan(value) or origin is None else format_clock(origin + value)
+
+    quantities: list[list[str]] = []
+    chances: list[list[str]] = []
+    for row in frame.to_dict("records"):
+        if _is_budget(row["outcome"]):
             continue
-        if row.kind == "flag":
-            chances.append([row.label, str(row.n), _num(row.estimate), _interval(row.ci_low, row.ci_high)])
+        if row["kind"] == "flag":
+            chances.append([row["label"], str(row["n"]), _num(row["estimate"]),
+                            _interval(row["ci_low"], row["ci_high"])])
             continue
-        show = (lambda v: "-" if math.isnan(v) else format_clock(origin + v)) \
-            if row.kind == "moment" and origin is not None else _num
-        quantities.append([outcome_label(row.outcome), str(row.n), show(row.estimate),
-                           _interval(row.ci_low, row.ci_high, show), show(row.median), show(row.p10),
-                           show(row.p90), str(row.missing) if row.missing else ""])
+        show = clock if row["kind"] == "moment" and origin is not None else _num
+        quantities.append([outcome_label(row["outcome"]), str(row["n"]), show(row["estimate"]),
+                           _interval(row["ci_low"], row["ci_high"], show), show(row["median"]), show(row["p10"]),
+                           show(row["p90"]), str(row["missing"]) if row["missing"] else ""])
     return (_table(["outcome", "n", "mean", "95% CI", "median", "p10", "p90", "undefined in"], quantities)
             + "\n" + _table(["probability", "n", "P", "95% CI (Wilson)"], chances))
 
@@ -256,8 +261,8 @@ def _sweep_question(store: ResultStore, manifest: dict[str, Any], folder: Path) 
         except Exception:  # the copy is for words only; an unreadable one leaves them out
             pass
     labels = factor_labels(manifest)
-    levels = {path: sorted({json.dumps(p.factors[path], sort_keys=True) for p in store.points()})
-              for path in labels}
+    levels = {path: list(dict.fromkeys(json.dumps(p.factors[path], sort_keys=True) for p in store.points()))
+              for path in labels}  # in design order
     parts.append(_table(["factor", "path", "values"],
                         [[labels[p], p, ", ".join(levels[p]) if len(levels[p]) <= 12 else
                           f"{len(levels[p])} values"] for p in labels], numeric_from=3))

@@ -197,8 +197,8 @@ def export(store: ResultStore, table: Table, path: Path) -> list[Path]:
 
 def _write_parquet(data: pd.DataFrame, columns: list[Column], manifest: dict[str, Any], path: Path) -> None:
     """Parquet with each field's words in its metadata and the run's provenance in the file's."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
+    import pyarrow as pa  # type: ignore[import-untyped]
+    import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
     table = pa.Table.from_pandas(data, preserve_index=False)
     words = {c.name: c for c in columns}
