@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from sim.api import LoadedScenario, load, scenario_path as resolve_scenario_path
+from sim.api import LoadedScenario, load, scenario_path as resolve_scenario_path  # noqa: F401 (check, validate)
 from sim.scenario.loader import ScenarioError
 from sim.scenario.schema import Scenario
 

@@ -44,10 +44,9 @@ from matplotlib.figure import Figure
 
 from sim import __version__
 from sim.experiment.sweep_spec import SweepError
-from sim.model.catalog import describe
 from sim.results.labels import outcome_label
 from sim.results.provenance import environment, scenario_fingerprint
-from sim.results.report import STRIKE_ROWS, budget, format_value, statement
+from sim.results.report import budget, summary_rows
 from sim.results.store import FILE_NAME, ResultStore
 from sim.results.sweep_plots import figures
 from sim.results.sweep_report import _interval, _is_budget, _num, factor_labels, replication_warnings
@@ -137,7 +136,8 @@ def _run_report(folder: Path) -> list[str]:
              f"<p class=\"kind\">One replication (seed {_e(summary['seed'])}): a replay of one afternoon, "
              "so its figures have no interval; run it with <code>--replications N</code> for intervals.</p>",
              "<h2>The question</h2>", _question(data, summary.get("overrides", []))]
-    parts += ["<h2>Headline figures</h2>", _run_table(outcomes, origin)]
+    parts += ["<h2>Headline figures</h2>",
+              _table(["figure", "value"], summary_rows(outcomes, origin))]
     parts += [f"<p class=\"warning\">Warning: {_e(w)}</p>" for w in summary.get("warnings", [])]
     rows = budget(outcomes)
     if rows:
@@ -164,22 +164,13 @@ def _question(data: Optional[dict[str, Any]], overrides: Sequence[str]) -> str:
         return "<p class=\"note\">The scenario file cannot be read any more, so its description is not shown.</p>"
     text = " ".join(str(data.get("description", "")).split())
     asked = ("How long does the warning take to get through on this desk, and what does each minute of delay "
-             "cost?")
+             "cost?" if data.get("strike") is not None else
+             "How long do callers wait on this desk, and how many are answered in time?")
     parts = [f"<p>{_e(asked)} {_e(text)}</p>"]
     if overrides:
         parts.append("<p>With these values changed from the scenario file: "
                      + ", ".join(f"<code>{_e(o)}</code>" for o in overrides) + ".</p>")
     return "\n".join(parts)
-
-
-def _run_table(outcomes: dict[str, float], origin: Optional[float]) -> str:
-    keys = [k for k in STRIKE_ROWS if k in outcomes] if "releases_total" in outcomes else list(outcomes)
-    rows = []
-    for key in keys:
-        declared = describe(key)
-        label = statement(declared.label) if declared.is_flag else declared.label
-        rows.append([label, format_value(outcomes[key], declared.kind, origin)])
-    return _table(["figure", "value"], rows)
 
 
 def _timeline(folder: Path) -> str:
@@ -247,8 +238,10 @@ def _replications_table(frame: pd.DataFrame, origin: Optional[float]) -> str:
         quantities.append([outcome_label(row["outcome"]), str(row["n"]), show(row["estimate"]),
                            _interval(row["ci_low"], row["ci_high"], show), show(row["median"]), show(row["p10"]),
                            show(row["p90"]), str(row["missing"]) if row["missing"] else ""])
-    return (_table(["outcome", "n", "mean", "95% CI", "median", "p10", "p90", "undefined in"], quantities)
-            + "\n" + _table(["probability", "n", "P", "95% CI (Wilson)"], chances))
+    tables = [_table(["outcome", "n", "mean", "95% CI", "median", "p10", "p90", "undefined in"], quantities)]
+    if chances:
+        tables.append(_table(["probability", "n", "P", "95% CI (Wilson)"], chances))
+    return "\n".join(tables)
 
 
 def _sweep_question(store: ResultStore, manifest: dict[str, Any], folder: Path) -> str:
