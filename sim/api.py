@@ -194,7 +194,8 @@ class Run:
         loaded = self.scenario
         document = summary_document(loaded.name, loaded.source, self.seed, self.outcomes,
                                     loaded.scenario.origin_minutes, list(loaded.overrides))
-        write_json(folder / "summary.json", {**document, "scenario_fingerprint": loaded.fingerprint,
+        write_json(folder / "summary.json", {**document, "clock_origin": loaded.scenario.clock_origin,
+                                             "scenario_fingerprint": loaded.fingerprint,
                                              "environment": environment()})
         write_trace(folder / "trace.jsonl", self.events)
         figure = self.timeline(folder / "timeline.png")

@@ -165,6 +165,18 @@ def test_a_report_stands_alone(folders: dict[str, Path]) -> None:
         assert "@media print" in text and "<?xml" not in text
 
 
+def test_a_scenario_file_changed_after_the_run_changes_no_figure_and_is_flagged(tmp_path: Path) -> None:
+    file = tmp_path / "replay.yaml"
+    file.write_text((SCENARIOS / "deir_ez_zor_2016.yaml").read_text())
+    assert main(["run", str(file), "--out", str(tmp_path / "run")]) == 0
+    file.write_text(file.read_text().replace('clock_origin: "14:00"', 'clock_origin: "13:00"'))
+    page = report_of(tmp_path / "run")
+    assert page.row("message through to someone who can act")[1] == "16:52:33"  # the clock it ran on
+    assert "The scenario file has changed since these results were made" in page.words
+    assert main(["run", str(file), "--out", str(tmp_path / "again")]) == 0  # a run of the file as it is now
+    assert "has changed since" not in report_of(tmp_path / "again").words
+
+
 def test_a_folder_with_nothing_to_report_is_refused_in_one_line(tmp_path: Path, capsys) -> None:
     assert main(["report", str(tmp_path)]) == 2
     err = capsys.readouterr().err

@@ -52,7 +52,7 @@ from sim.results.sweep_plots import figures
 from sim.results.sweep_report import _interval, _is_budget, _num, factor_labels, replication_warnings
 from sim.results.tables import summary_frame
 from sim.scenario.comments import FileNotes, scenario_notes
-from sim.scenario.loader import ScenarioError, read_scenario_data
+from sim.scenario.loader import ScenarioError, apply_overrides, read_scenario_data
 from sim.scenario.units import format_clock, parse_clock
 
 ATTACHED = ("sensitivity", "discovery")
@@ -129,8 +129,9 @@ def _table(header: Sequence[str], rows: Iterable[Sequence[str]], numeric_from: i
 def _run_report(folder: Path) -> list[str]:
     summary = json.loads((folder / "summary.json").read_text())
     source = Path(summary["source"])
-    data = _scenario_data(source)
-    origin = parse_clock(data["clock_origin"]) if data and data.get("clock_origin") else None
+    data = _scenario_data(source, summary.get("overrides", []))
+    clock_origin = summary.get("clock_origin")  # as run; the file may have changed since
+    origin = parse_clock(clock_origin) if clock_origin else None
     outcomes = {k: (math.nan if v is None else float(v)) for k, v in summary["outcomes"].items()}
     parts = [f"<h1>{_e(summary['scenario'])}</h1>",
              f"<p class=\"kind\">One replication (seed {_e(summary['seed'])}): a replay of one afternoon, "
@@ -145,18 +146,24 @@ def _run_report(folder: Path) -> list[str]:
                   _table(["part", "minutes", "releases", "killed"],
                          [[r["label"], _num(r["minutes"]), f"{r['releases']:.0f}", _num(r["killed"])] for r in rows])]
     parts += ["<h2>Figures</h2>", _timeline(folder)]
-    parts += _assumptions(source)
+    parts += _assumptions(source, _unchanged(data, summary.get("scenario_fingerprint")))
     parts += _attached(folder)
     parts += _provenance(summary, summary.get("scenario_fingerprint"), [("seed", summary["seed"])])
     return parts
 
 
-def _scenario_data(source: Path) -> Optional[dict[str, Any]]:
-    """The scenario's data if its file can still be read (only for words: the figures come from the folder)."""
+def _scenario_data(source: Path, overrides: Sequence[str]) -> Optional[dict[str, Any]]:
+    """The scenario file's data now, overrides applied, if it can still be read (for words only: the
+    figures come from the folder)."""
     try:
-        return read_scenario_data(source)
+        return apply_overrides(read_scenario_data(source), overrides)
     except ScenarioError:
         return None
+
+
+def _unchanged(data: Optional[dict[str, Any]], fingerprint: Optional[str]) -> Optional[bool]:
+    """Whether the file still describes what ran (None when that cannot be told)."""
+    return None if data is None or fingerprint is None else scenario_fingerprint(data) == fingerprint
 
 
 def _question(data: Optional[dict[str, Any]], overrides: Sequence[str]) -> str:
@@ -210,7 +217,10 @@ def _store_report(store: ResultStore, folder: Path) -> list[str]:
              "<p class=\"note\">Estimates with 95% confidence intervals: Student t for means, Wilson for "
              "shares; effects against the baseline are paired by replication.</p>", headline,
              "<h2>Figures</h2>", *_figures(store)]
-    parts += _assumptions(Path(manifest["base_source"]))
+    definition = manifest["definition"]
+    fixed = definition.get("overrides") or [f"{k}={json.dumps(v)}" for k, v in (definition.get("set") or {}).items()]
+    current = _scenario_data(Path(manifest["base_source"]), fixed)
+    parts += _assumptions(Path(manifest["base_source"]), _unchanged(current, scenario_fingerprint(base)))
     parts += _attached(folder)
     fingerprint = scenario_fingerprint(base)
     parts += _provenance({**recorded, "code_version": manifest.get("code_version")}, fingerprint,
@@ -353,10 +363,14 @@ def _notes_html(lines: Sequence[str]) -> str:
     return "\n".join(blocks)
 
 
-def _assumptions(source: Path) -> list[str]:
+def _assumptions(source: Path, unchanged: Optional[bool]) -> list[str]:
     parts = ["<h2>Assumptions and sources</h2>",
              "<p class=\"note\">As stated in the comments of the scenario file"
              " and of the files it extends.</p>"]
+    if unchanged is False:
+        parts.append("<p class=\"warning\">The scenario file has changed since these results were made (its "
+                     "fingerprint differs from the recorded one): these are its comments now, which may not "
+                     "describe what ran.</p>")
     try:
         notes: list[FileNotes] = scenario_notes(source)
     except Exception as error:  # the file is for words only; say why they are missing
