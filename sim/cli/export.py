@@ -11,6 +11,7 @@ every column's words, unit, kind and when it is empty.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -32,15 +33,23 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=export_command)
 
 
+def to_stdout(results: Path, table: str) -> None:
+    if table == "summary":
+        api.open_results(results).summary.to_csv(sys.stdout, index=False, lineterminator="\n")
+    else:
+        with existing_store(results) as store:
+            write_csv(store, sys.stdout)
+    sys.stdout.flush()
+
+
 def export_command(args: argparse.Namespace) -> int:
     if args.csv is None and args.parquet is None:
         raise SweepError(["export: expected --csv FILE or --parquet FILE (or both)"])
     if args.csv == "-":
-        if args.table != "replications":
-            api.open_results(args.results).summary.to_csv(sys.stdout, index=False, lineterminator="\n")
-            return 0
-        with existing_store(args.results) as store:
-            write_csv(store, sys.stdout)
+        try:
+            to_stdout(args.results, args.table)
+        except BrokenPipeError:  # the reader (head, less) has had enough
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     results = api.open_results(args.results)
     for name, suffix in ((args.csv, ".csv"), (args.parquet, ".parquet")):
