@@ -51,7 +51,7 @@ def test_replications_report_intervals_quantiles_and_probabilities(tmp_path: Pat
 
 def test_single_run_path_is_unchanged(tmp_path: Path) -> None:
     assert main(["run", str(STOCHASTIC), "--out", str(tmp_path)]) == 0
-    assert {p.name for p in tmp_path.iterdir()} == {"summary.json", "trace.jsonl", "timeline.png"}
+    assert {p.name for p in tmp_path.iterdir()} == {"summary.json", "trace.jsonl", "timeline.png", "timeline.svg"}
     outcomes = json.loads((tmp_path / "summary.json").read_text())["outcomes"]
     assert not math.isnan(outcomes["time_to_message"])
 

@@ -15,11 +15,11 @@ import sys
 from typing import Optional, Sequence
 
 from sim import __version__
-from sim.cli import check, discover, export, listing, plot, run, sensitivity, staff, study, sweep, validate
+from sim.cli import check, discover, export, listing, plot, report, run, sensitivity, staff, study, sweep, validate
 from sim.results.store import StoreError
 from sim.scenario.loader import ScenarioError
 
-COMMANDS = (run, sweep, study, staff, sensitivity, discover, export, plot, check, listing, validate)
+COMMANDS = (run, sweep, study, staff, sensitivity, discover, export, plot, report, check, listing, validate)
 BROKEN_PIPE = 128 + 13  # the status of a program killed by SIGPIPE
 
 

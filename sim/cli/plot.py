@@ -13,8 +13,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from sim.results.store import ResultStore, StoreError, holds_results
-from sim.results.sweep_plots import FORMATS, draw_all
+from sim import api
+from sim.results.store import StoreError, holds_results
+from sim.results.sweep_plots import FORMATS
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -33,8 +34,6 @@ def plot_command(args: argparse.Namespace) -> int:
         raise StoreError(f"--out {out}: is a file, not a folder")
     if holds_results(out):
         raise StoreError(f"--out {out}: holds a run's results; hotline never writes figures over them")
-    with ResultStore.open(args.results) as store:
-        written = draw_all(store, out, args.format)
-    for path in written:
+    for path in api.open_results(args.results).draw(out, args.format):
         print(path)
     return 0

@@ -14,18 +14,14 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from sim import api
 from sim.cli.execution import add_executor_arguments, execute, executor_from_args, reports_failures
+from sim.cli.scenario_args import add_scenario_arguments, load_from_args, seed_of
 from sim.cli.outputs import fresh_folder
-from sim.cli.scenario_args import add_scenario_arguments, limits_of, load_from_args, seed_of
-from sim.experiment.plan import plan_replications
-from sim.model.world import run_replication
-from sim.results.report import budget_table, summary_document, summary_table, warnings
-from sim.results.run_folder import new_run_folder, write_json, write_trace
-from sim.results.sweep_plots import draw_all
-from sim.results.sweep_report import replication_warnings, replications_table, statistics_document
-from sim.results.timeline import plot_timeline
-from sim.scenario.loader import ScenarioError, read_scenario_data
-from sim.scenario.schema import Scenario
+from sim.results.run_folder import new_run_folder
+from sim.results.store import ResultStore
+from sim.results.sweep_report import replication_warnings, replications_table
+from sim.scenario.loader import ScenarioError
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -44,53 +40,33 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 @reports_failures
 def run_command(args: argparse.Namespace) -> int:
-    path, scenario = load_from_args(args)
-    seed = seed_of(args, scenario)
+    loaded = load_from_args(args)
+    seed = seed_of(args, loaded.scenario)
     if args.replications < 1:
         raise ScenarioError([f"--replications: expected at least 1, got {args.replications}"])
     if args.replications > 1:
-        return run_replications(args, path, scenario, seed)
-    out = fresh_folder(args.out) if args.out is not None else None
-    result = run_replication(scenario, seed, 0, trace=True)
-    origin = scenario.origin_minutes
-
-    folder = out if out is not None else new_run_folder(scenario.name)
-    folder.mkdir(parents=True, exist_ok=True)
-    write_json(folder / "summary.json", summary_document(
-        scenario.name, str(path), seed, result.outcomes, origin, list(args.overrides)))
-    write_trace(folder / "trace.jsonl", result.trace.events)
-    if scenario.strike is not None:
-        plot_timeline(result.trace.events, result.outcomes, scenario, folder / "timeline.png")
-
-    print(f"{scenario.name}  (seed {seed})")
-    print(summary_table(result.outcomes, origin))
-    for line in warnings(result.outcomes):
-        print(f"warning: {line}")
-    breakdown = budget_table(result.outcomes, origin)
-    if breakdown:
-        print(f"\n{breakdown}")
+        return run_replications(args, loaded, seed)
+    out = fresh_folder(args.out) if args.out is not None else None  # refused before anything runs
+    result = api.simulate(loaded, seed)
+    folder = result.write(out if out is not None else new_run_folder(loaded.name))
+    print(f"{loaded.name}  (seed {seed})")
+    print(result.table())
     print(f"\nwrote {folder}/")
     return 0
 
 
-def run_replications(args: argparse.Namespace, path: Path, scenario: Scenario, seed: int) -> int:
+def run_replications(args: argparse.Namespace, loaded: api.LoadedScenario, seed: int) -> int:
     """N replications as a one-point sweep: same workers, store and statistics as ``hotline sweep``."""
-    plan = plan_replications(str(path), read_scenario_data(path), args.overrides, seed, args.replications,
-                             limits_of(args))
+    plan = api.replications_plan(loaded, args.replications, seed)
     with executor_from_args(args) as executor:
-        folder = args.out if args.out is not None else new_run_folder(scenario.name)
-        store = execute(plan, folder, args.resume, executor, args.batch_size,
-                        f"the same command with --resume --out {folder}")
-    with store:
-        document = statistics_document(store)
-        write_json(folder / "summary.json", {
-            **{k: v for k, v in document.items() if k != "points"},
-            "scenario": scenario.name, "overrides": list(args.overrides),
-            "outcomes": document["points"][0]["outcomes"]})
-        draw_all(store, folder)
-        table = replications_table(store, scenario.origin_minutes)
+        folder = args.out if args.out is not None else new_run_folder(loaded.name)
+        execute(plan, folder, args.resume, executor, args.batch_size,
+                f"the same command with --resume --out {folder}").close()
+    api.finish(folder)
+    with ResultStore.open(folder) as store:
+        table = replications_table(store, loaded.scenario.origin_minutes)
         warning_lines = replication_warnings(store)
-    print(f"{scenario.name}  (seed {seed}, {args.replications} replications; 95% confidence intervals)")
+    print(f"{loaded.name}  (seed {seed}, {args.replications} replications; 95% confidence intervals)")
     print(table)
     for line in warning_lines:
         print(f"warning: {line}")

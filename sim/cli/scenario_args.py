@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from sim.scenario.loader import ScenarioError, load_scenario
+from sim.api import LoadedScenario, load, scenario_path
 from sim.scenario.limits import LARGE, Limits, limits_for
+from sim.scenario.loader import ScenarioError
 from sim.scenario.schema import Scenario
-from sim.scenario.shipped import resolve
 
 DEFAULT_SCENARIO = "deir_ez_zor_2016"
 
@@ -35,15 +35,14 @@ def limits_of(args: argparse.Namespace) -> Limits:
 
 def resolve_scenario_path(name: str) -> Path:
     """A file path as given, else a shipped scenario (or validation case) of that name."""
-    return resolve(name)
+    return scenario_path(name)
 
 
-def load_from_args(args: argparse.Namespace) -> tuple[Path, Scenario]:
-    path = resolve_scenario_path(args.scenario)
-    scenario = load_scenario(path, args.overrides, limits_of(args))
+def load_from_args(args: argparse.Namespace) -> LoadedScenario:
+    scenario = load(args.scenario, *args.overrides, limits=limits_of(args))
     if args.seed is not None and args.seed < 0:
         raise ScenarioError([f"--seed: expected a non-negative integer, got {args.seed}"])
-    return path, scenario
+    return scenario
 
 
 def seed_of(args: argparse.Namespace, scenario: Scenario) -> int:

@@ -52,13 +52,14 @@ def register(sub: argparse._SubParsersAction) -> None:
 @reports_failures
 def study_command(args: argparse.Namespace) -> int:
     names = args.studies or [*shipped_sweeps(), INCIDENTS]
-    plans = [plan_sweep(resolve_sweep_path(name), limits_of(args)) for name in names if name != INCIDENTS]
+    paths = [resolve_sweep_path(name) for name in names if name != INCIDENTS]
+    plans = [plan_sweep(path, limits_of(args)) for path in paths]
     with executor_from_args(args) as executor:
-        for plan in plans:
+        for path, plan in zip(paths, plans):
             folder = new_run_folder(plan.name, SWEEPS_ROOT)
             again = f"hotline sweep {plan.name} --resume --out {folder}"
             with execute(plan, folder, False, executor, args.batch_size, again) as store:
-                table = report(store, folder, plots=True)
+                table = report(store, folder, plots=True, sweep_file=path)
                 headline = args.out / plan.name
                 for stale in headline.glob("*.png"):
                     stale.unlink()

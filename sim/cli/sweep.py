@@ -18,14 +18,14 @@ import re
 from pathlib import Path
 from typing import Optional
 
+from sim import api
+from sim.api import sweep_path as resolve_sweep_path
 from sim.cli.scenario_args import add_limits_argument, limits_of
 from sim.cli.execution import add_executor_arguments, execute, executor_from_args, reports_failures
 from sim.experiment.plan import plan_sweep
-from sim.results.run_folder import new_run_folder, slug, write_json
+from sim.results.run_folder import new_run_folder, slug
 from sim.results.store import ResultStore
-from sim.results.sweep_plots import draw_all
-from sim.results.sweep_report import statistics_document, sweep_table
-from sim.scenario.shipped import SWEEP_FOLDERS, resolve
+from sim.results.sweep_report import sweep_table
 
 SWEEPS_ROOT = Path("results") / "sweeps"
 TABLE_OUTCOMES = ("killed_due_to_delay", "time_to_message", "never_through", "mean_wait", "p_wait")
@@ -45,11 +45,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=sweep_command)
 
 
-def resolve_sweep_path(name: str) -> Path:
-    """A file path as given, else a shipped sweep of that name."""
-    return resolve(name, folders=SWEEP_FOLDERS)
-
-
 def newest_folder(name: str, root: Path = SWEEPS_ROOT) -> Optional[Path]:
     """The highest-numbered ``root/<name>-NNN``, if any."""
     pattern = re.compile(re.escape(slug(name)) + r"-(\d+)")
@@ -59,22 +54,21 @@ def newest_folder(name: str, root: Path = SWEEPS_ROOT) -> Optional[Path]:
 
 @reports_failures
 def sweep_command(args: argparse.Namespace) -> int:
-    plan = plan_sweep(resolve_sweep_path(args.sweep), limits_of(args))
+    path = resolve_sweep_path(args.sweep)
+    plan = plan_sweep(path, limits_of(args))
     with executor_from_args(args) as executor:
         folder = args.out or (newest_folder(plan.name) if args.resume else None) \
             or new_run_folder(plan.name, SWEEPS_ROOT)
         again = f"hotline sweep {args.sweep} --resume --out {folder}"
         store = execute(plan, folder, args.resume, executor, args.batch_size, again)
     with store:
-        print(report(store, folder, plots=not args.no_plots))
+        print(report(store, folder, plots=not args.no_plots, sweep_file=path))
     print(f"\nwrote {folder}/")
     return 0
 
 
-def report(store: ResultStore, folder: Path, plots: bool) -> str:
-    """Write summary.json and the figures; return the headline table."""
-    write_json(folder / "summary.json", statistics_document(store))
-    if plots:
-        draw_all(store, folder / "plots")
+def report(store: ResultStore, folder: Path, plots: bool, sweep_file: Optional[Path] = None) -> str:
+    """Write summary.json and the figures, keep the sweep file; return the headline table."""
+    api.finish(folder, plots, sweep_file)
     wanted = store.manifest()["definition"].get("outcomes") or TABLE_OUTCOMES
     return sweep_table(store, [o for o in wanted if o in store.outcomes])

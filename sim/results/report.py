@@ -67,13 +67,19 @@ def _layout(rows: Sequence[tuple[str, ...]]) -> str:
                                       in enumerate(zip(row, widths))).rstrip() for row in rows)
 
 
-def summary_table(outcomes: dict[str, float], origin: Optional[float]) -> str:
+def summary_rows(outcomes: dict[str, float], origin: Optional[float]) -> list[tuple[str, str]]:
+    """(words, value as shown) of each figure ``hotline run`` shows, in its order."""
     keys = [k for k in STRIKE_ROWS if k in outcomes] if "releases_total" in outcomes else list(outcomes)
     rows = []
     for key in keys:
         declared = describe(key)
         label = statement(declared.label) if declared.is_flag else declared.label
         rows.append((label, format_value(outcomes[key], declared.kind, origin)))
+    return rows
+
+
+def summary_table(outcomes: dict[str, float], origin: Optional[float]) -> str:
+    rows = summary_rows(outcomes, origin)
     width = max(len(label) for label, _ in rows)
     return "\n".join(f"  {label:<{width}}  {value}" for label, value in rows)
 

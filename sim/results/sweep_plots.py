@@ -27,7 +27,7 @@ import re
 import textwrap
 from numbers import Number
 from pathlib import Path
-from typing import Any, Callable, Optional, Sequence
+from typing import Any, Callable, Iterator, Optional, Sequence
 
 import numpy as np
 from matplotlib.axes import Axes
@@ -99,8 +99,8 @@ def _panels(count: int, extra_width: float = 1.8, panel_width: float = PANEL_W) 
 
 def _headline(fig: Figure, what: str, how: str) -> None:
     """A title and a line saying how the figures were made, wrapped to the figure."""
-    width = int(fig.get_figwidth() * 13)
-    fig.suptitle("\n".join([textwrap.fill(what, width), textwrap.fill(how, int(width * 1.15))]), fontsize=11)
+    width = int(fig.get_figwidth() * 12)  # characters of 11 pt text per inch, with a margin
+    fig.suptitle("\n".join([textwrap.fill(what, width), textwrap.fill(how, width)]), fontsize=11)
 
 
 def _bare(label: str) -> str:
@@ -308,6 +308,14 @@ def file_stem(plot: Any) -> str:
     return plot.name or "-".join([plot.kind, plot.outcome, *(a.replace(".", "_") for a in axes if a)])
 
 
+def figures(store: ResultStore, headline_only: bool = False) -> Iterator[tuple[str, Figure]]:
+    """Each plot of the store as (file stem, figure), drawn one at a time."""
+    ctx = Context(store)
+    for plot in plots_of(ctx):
+        if not headline_only or plot.headline:
+            yield file_stem(plot), DRAWERS[plot.kind](ctx, plot)
+
+
 def draw_all(store: ResultStore, folder: Path, formats: Sequence[str] = FORMATS,
              headline_only: bool = False, compact: bool = False) -> list[Path]:
     """Draw every plot of the store into ``folder``; return the files written.
@@ -315,15 +323,11 @@ def draw_all(store: ResultStore, folder: Path, formats: Sequence[str] = FORMATS,
     ``compact`` writes PNGs with a 128-colour palette: a quarter of the bytes
     with no visible change, for figures committed to the repository.
     """
-    ctx = Context(store)
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for plot in plots_of(ctx):
-        if headline_only and not plot.headline:
-            continue
-        fig = DRAWERS[plot.kind](ctx, plot)
+    for stem, fig in figures(store, headline_only):
         for fmt in formats:
-            path = folder / f"{file_stem(plot)}.{fmt}"
+            path = folder / f"{stem}.{fmt}"
             fig.savefig(path, dpi=DPI, metadata=STABLE_METADATA.get(fmt))
             if compact and fmt == "png":
                 with Image.open(path) as image:

@@ -131,8 +131,8 @@ def _bar(ax: Axes, y: float, start: float, end: float, colour: str, label: str,
 
 
 def plot_timeline(events: Sequence[Event], outcomes: Mapping[str, float], scenario: Scenario,
-                  path: Path) -> Figure:
-    """Draw the replay's timeline to ``path`` (the format follows its suffix) and return the figure."""
+                  path: Optional[Path] = None) -> Figure:
+    """Draw the replay's timeline, to ``path`` if given (the format follows its suffix), and return the figure."""
     shift = scenario.origin_minutes or 0.0
     evs = [Event(e.time + shift, e.kind, e.actor, e.detail) for e in events]
     moments = {k: outcomes[k] + shift for k, *_ in MOMENTS if _present(outcomes.get(k))}
@@ -189,7 +189,8 @@ def plot_timeline(events: Sequence[Event], outcomes: Mapping[str, float], scenar
               fontsize=8, frameon=False)
     ax.text(1.02, 0.0, _headline(outcomes), transform=ax.transAxes, fontsize=9, va="bottom",
             bbox={"boxstyle": "round", "facecolor": "#f7f7f7", "edgecolor": "#999999"})
-    fig.savefig(path)
+    if path is not None:
+        fig.savefig(path)
     return fig
 
 
