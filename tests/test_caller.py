@@ -81,3 +81,21 @@ def test_redials_are_drawn_per_attempt() -> None:
                   desk__duty_officers={"count": 0}, desk__pocs={"count": 1})
     gaps = [[e.detail["redial_in"] for e in r.trace.events if e.kind == "call_ended"] for r in (a, b)]
     assert gaps[0] == gaps[1] and len(gaps[0]) == 2 and np.ptp(gaps[0]) > 0
+
+
+def test_patience_running_out_before_escalation_hangs_up() -> None:
+    # The POC is away until 30. Each attempt: the duty officer answers at once and talks 1 min, the caller
+    # holds 2 min (patience), hangs up and redials 4 min later: holds 13-15, 20-22, 27-29; at 33 the POC
+    # is back and answers. Escalation after 10 min never comes into it.
+    out = run(caller__policy="escalate_after", caller__escalate_after=10, caller__patience=2, caller__redial_delay=4)
+    assert out["attempts"] == 4
+    assert out["message_through"] == pytest.approx(33.0)
+    assert out["hold_time"] == pytest.approx(6.0)
+
+
+def test_escalation_before_patience_runs_out_passes_the_message_on() -> None:
+    # Escalation after 2 min on hold, patience 5: held 13-15, the duty officer relays for 2 min: through at 17.
+    out = run(caller__policy="escalate_after", caller__escalate_after=2, caller__patience=5)
+    assert out["attempts"] == 1
+    assert out["message_through"] == pytest.approx(17.0)
+    assert out["delay_officer_relay"] == pytest.approx(2.0)

@@ -218,7 +218,8 @@ class StopCampaign:
         answered = next((r for r in requests if r.triggered), None)
         if answered is not None:
             return answered
-        return "escalate" if escalate is not None and escalate.triggered else "abandoned"
+        # A timeout counts as triggered from the moment it is made: only a processed deadline has passed.
+        return "escalate" if escalate is not None and escalate.processed else "abandoned"
 
     def _answered(self, attempt: Attempt, request: SeatRequest) -> None:
         assert request.seat is not None
