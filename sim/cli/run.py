@@ -77,7 +77,7 @@ def run_replications(args: argparse.Namespace, path: Path, scenario: Scenario, s
     with executor_from_args(args) as executor:
         folder = args.out if args.out is not None else new_run_folder(scenario.name)
         store = execute(plan, folder, args.resume, executor, args.batch_size,
-                        f"the same command with --resume --out {folder}")
+                        f"the same command with --resume --out {folder}", args.engine)
     with store:
         document = statistics_document(store)
         write_json(folder / "summary.json", {

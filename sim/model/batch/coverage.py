@@ -1,0 +1,31 @@
+"""Whether the batch engine computes a scenario exactly as the SimPy model does.
+
+The batch engine covers a strike with one caller on the hotline desk, any POC
+groups and availability, duty officers, the three policies, patience,
+misunderstanding and redial, and the notice. What it does not cover runs on
+the SimPy model; ``uncovered`` names the first such feature in words a user
+reads on one line.
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from sim.scenario.schema import HOTLINE, Scenario
+
+
+def uncovered(scenario: Scenario) -> Optional[str]:
+    """None when the batch engine covers ``scenario``, else the feature it does not cover."""
+    if scenario.strike is None:
+        return "a hotline-only queueing model"
+    if scenario.background_calls is not None and scenario.background_calls.rate_per_hour > 0:
+        return "background calls"
+    if len(scenario.parties) > 1:
+        return "several callers"
+    if scenario.parties[0].desk != HOTLINE:
+        return "a caller ringing another desk than the hotline"
+    for group in scenario.desk.pocs:
+        away = sorted((i.start, i.end) for i in group.availability.away)
+        if any(later[0] <= earlier[1] for earlier, later in zip(away, away[1:])):
+            return f"away intervals of POC group {group.name!r} that meet or overlap"
+    return None
