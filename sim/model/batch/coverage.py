@@ -2,7 +2,9 @@
 
 The batch engine covers a strike with one caller on the hotline desk, any POC
 groups and availability, duty officers, the three policies, patience,
-misunderstanding and redial, and the notice. What it does not cover runs on
+misunderstanding and redial, the notice, and background calls under any
+precedence (a replication where two calls meet at the desk is handed to the
+SimPy model by the engine itself). What it does not cover runs on
 the SimPy model; ``uncovered`` names the first such feature in words a user
 reads on one line.
 """
@@ -18,8 +20,6 @@ def uncovered(scenario: Scenario) -> Optional[str]:
     """None when the batch engine covers ``scenario``, else the feature it does not cover."""
     if scenario.strike is None:
         return "a hotline-only queueing model"
-    if scenario.background_calls is not None and scenario.background_calls.rate_per_hour > 0:
-        return "background calls"
     if len(scenario.parties) > 1:
         return "several callers"
     if scenario.parties[0].desk != HOTLINE:

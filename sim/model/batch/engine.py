@@ -26,7 +26,7 @@ from sim.model.world import run_replication
 from sim.scenario.schema import HOTLINE, Scenario
 
 SPELLS = 8
-"""Away spells drawn per POC at first; replications that need more are run again with four times as many."""
+"""Away spells per POC and background calls drawn at first; replications that need more run again with 4x."""
 
 
 def run_columns(scenario: Scenario, seed: int, replications: Sequence[int]) -> Columns:
@@ -68,9 +68,10 @@ def _computed(scenario: Scenario, seed: int, ks: np.ndarray, spells: int) -> tup
     seat_group, fixed, alt = inputs.seats(scenario, streams, spells)
     notice, drawn = inputs.notice(scenario, streams)
     caller = inputs.caller(scenario, streams)
+    background = inputs.background(scenario, streams, spells)
     out = np.zeros((len(OUTPUTS), ks.size))
     run_kernel(out, scenario.horizon, (plan.times, plan.sites >= 0, strike.start, latency), caller, notice,
-               seat_group, scenario.desk.duty_officers.count, relay, fixed, alt)
+               background, seat_group, scenario.desk.duty_officers.count, relay, fixed, alt)
     k = dict(zip(OUTPUTS, out))
     status = k["status"].astype(np.int64)
     stop = np.where(np.isnan(k["strike_stop"]), np.inf, k["strike_stop"])

@@ -171,3 +171,20 @@ def notice(scenario: Scenario, streams: BatchStreams) -> tuple[tuple, NoticeDraw
         caught |= np.hypot(x - site.x_km, y - site.y_km) <= n.check_radius_km + _EPSILON_KM
     due = np.maximum(strike.start - lead, 0.0)
     return (True, due, message, check, caught), NoticeDraws(due, error, check, caught)
+
+
+def background(scenario: Scenario, streams: BatchStreams, calls: int) -> tuple:
+    """The first ``calls`` background calls of every replication: arrival, service, patience, officer's time."""
+    config = scenario.background_calls
+    size = streams.size
+    if config is None or config.rate_per_hour <= 0:
+        empty = np.zeros((size, 0))
+        return False, empty, empty, empty, empty, 0
+    mean_gap = 1.0 / (config.rate_per_hour / 60.0)
+    arrivals = np.cumsum(-mean_gap * np.log1p(-streams.uniforms("background.gaps", calls)), axis=1)
+    service = config.service_time.quantiles(streams.uniforms("background.service_time", calls))
+    patience = (config.patience.quantiles(streams.uniforms("background.patience", calls))
+                if config.patience is not None else np.full((size, calls), INF))
+    officer = scenario.desk.duty_officers.answer_time.quantiles(streams.uniforms("background.answer_time", calls))
+    limit = config.calls if config.calls is not None else np.iinfo(np.int64).max
+    return True, arrivals, service, patience, officer, limit

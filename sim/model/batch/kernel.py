@@ -4,15 +4,18 @@ The story is the SimPy model's (``sim.model.world``) for what the batch
 engine covers (``coverage``): the notice takes the first POC free when it is
 due; the caller's attempts go one after another, each answered by a free POC
 or else by a duty officer while the call keeps its place in the POC line;
-the abort order stops the releases. With one caller and no other traffic,
-the desk only ever has one call at a time, so each request is answered at
-the first moment a POC seat is at the phone (``seats``) and nothing needs an
-event queue. A replication where the notice is still at the desk when the
-caller dials is the exception: it is marked ``SIMPY`` and the engine runs it
-on the SimPy model.
+background calls take a POC (or a duty officer, then a POC) in between; the
+abort order stops the releases. As long as the desk has one call at a time,
+each request is answered at the first moment a POC seat is at the phone
+(``seats``) and nothing needs an event queue. A replication where two calls
+meet at the desk (a background call arriving while another call is there,
+or the notice still at the desk when the caller dials) is marked ``SIMPY``
+and the engine runs it on the SimPy model; so is nothing else. Background
+calls after the caller's last attempt cannot change an outcome and are not
+worked out.
 
 Every random number comes in as an array drawn from the model's own streams
-(``draws``); the outputs are per-replication moments and durations from which
+(``inputs``); the outputs are per-replication moments and durations from which
 ``accounting`` computes the outcomes. Moments at or after the horizon are
 censored the way the SimPy run is (the run stops there).
 """
@@ -46,7 +49,63 @@ def held_time(start: float, end: float, horizon: float) -> float:
 
 
 @njit(cache=True)
-def run_kernel(out: np.ndarray, horizon: float, strike: tuple, caller: tuple, notice: tuple,
+def routine_call(n: int, r: int, arrived: float, background: tuple, n_officers: int, fixed: tuple, spells: tuple,
+                 state: tuple) -> float:
+    """Background call ``n``, alone at the desk: when it leaves (``OVERFLOW``: draw more spells)."""
+    service, patience, answer_time = background[2][r, n], background[3][r, n], background[4][r, n]
+    tau, seat = answer(arrived, fixed, spells, state, r)
+    if tau == OVERFLOW:
+        return OVERFLOW
+    if tau == arrived:
+        begins = arrived
+    elif n_officers > 0:
+        told = arrived + answer_time
+        if tau <= told:
+            begins = told
+        elif tau < INF and tau <= told + patience:
+            begins = tau
+        else:
+            return told + patience
+    elif tau < INF and tau <= arrived + patience:
+        begins = tau
+    else:
+        return arrived + patience
+    if not occupy(seat, tau, begins + service, fixed, spells, state, r):
+        return OVERFLOW
+    return begins + service
+
+
+@njit(cache=True)
+def catch_up(t: float, r: int, background: tuple, queue: np.ndarray, horizon: float, n_officers: int,
+             fixed: tuple, spells: tuple, state: tuple) -> int:
+    """Work out the background calls that arrive before ``t``, each alone at the desk.
+
+    ``queue`` holds (next call, moment the desk is free of every call so far). A call arriving while
+    another is at the desk, or a request at ``t`` finding one there, makes the replication ``SIMPY``.
+    """
+    has_background, arrivals, limit = background[0], background[1], background[5]
+    if has_background:
+        while True:
+            n = int(queue[0])
+            if n >= limit:
+                break
+            if n >= arrivals.shape[1]:
+                return MORE_SPELLS
+            arrived = arrivals[r, n]
+            if arrived >= t or arrived >= horizon:
+                break
+            if arrived < queue[1]:
+                return SIMPY
+            left = routine_call(n, r, arrived, background, n_officers, fixed, spells, state)
+            if left == OVERFLOW:
+                return MORE_SPELLS
+            queue[0] = n + 1
+            queue[1] = left
+    return SIMPY if t < queue[1] else OK
+
+
+@njit(cache=True)
+def run_kernel(out: np.ndarray, horizon: float, strike: tuple, caller: tuple, notice: tuple, background: tuple,
                seat_group: np.ndarray, n_officers: int, desk_relay: np.ndarray,
                fixed: tuple, alt: tuple) -> None:
     """Fill ``out[column, r]`` (columns ``OUTPUTS``) for every replication ``r``."""
@@ -66,10 +125,15 @@ def run_kernel(out: np.ndarray, horizon: float, strike: tuple, caller: tuple, no
             state[3][s] = 0.0 if starts_away[s] else (present[s, r, 0] if has_alt[s] else INF)
             state[5][s, 1] = 0 if starts_away[s] else 1
         status = OK
+        queue = np.array([0.0, -INF])
         # The notice: a POC takes it when it is due; the check follows.
         sent = checked = objection = INF
         caught = False
         if has_notice:
+            status = catch_up(due[r], r, background, queue, horizon, n_officers, fixed, spells, state)
+            if status != OK:
+                out[0, r] = status
+                continue
             tau, seat = answer(due[r], fixed, spells, state, r)
             if tau == OVERFLOW:
                 out[0, r] = MORE_SPELLS
@@ -79,6 +143,7 @@ def run_kernel(out: np.ndarray, horizon: float, strike: tuple, caller: tuple, no
                 if not occupy(seat, tau, sent, fixed, spells, state, r):
                     out[0, r] = MORE_SPELLS
                     continue
+                queue[1] = sent
                 checked = sent + check_time[r]
                 caught = caught_at_check[r] and checked < horizon
                 if caught:
@@ -103,6 +168,9 @@ def run_kernel(out: np.ndarray, horizon: float, strike: tuple, caller: tuple, no
         dialled = waiting_t = talking_t = holding_t = relaying_t = np.nan
         t = first_call
         while attempts < max_attempts and t < horizon:
+            status = catch_up(t, r, background, queue, horizon, n_officers, fixed, spells, state)
+            if status != OK:
+                break
             attempts += 1
             a = attempts
             patience_left = patience[r, a]
@@ -180,6 +248,7 @@ def run_kernel(out: np.ndarray, horizon: float, strike: tuple, caller: tuple, no
                         if tau <= ended and not occupy(seat, tau, ended, fixed, spells, state, r):
                             status = MORE_SPELLS
                             break
+            queue[1] = ended
             if outcome_through:
                 through = ended
                 campaign_end = ended + desk_relay[r]
