@@ -23,11 +23,18 @@ def _where(condition: np.ndarray, value: np.ndarray) -> np.ndarray:
     return np.where(condition, value, NAN)
 
 
+def _sum(selected: np.ndarray, harm: np.ndarray) -> np.ndarray:
+    """Harm of the selected releases, added left to right as ``sum`` does (so to the last bit)."""
+    if not harm.shape[1]:
+        return np.zeros(harm.shape[0])
+    return np.where(selected, harm, 0.0).cumsum(axis=1)[:, -1]
+
+
 def _charged(times: np.ndarray, fallen: np.ndarray, harm: np.ndarray, start: np.ndarray,
              end: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Releases that fell with ``start <= time < end``, and their harm, per replication."""
     inside = fallen & (times >= start[:, None]) & (times < end[:, None])
-    return inside.sum(axis=1).astype(float), np.where(inside, harm, 0.0).sum(axis=1)
+    return inside.sum(axis=1).astype(float), _sum(inside, harm)
 
 
 def strike_columns(scenario: Scenario, k: Columns, times: np.ndarray, fallen: np.ndarray, killed: np.ndarray,
@@ -44,8 +51,7 @@ def strike_columns(scenario: Scenario, k: Columns, times: np.ndarray, fallen: np
     before_end = np.where(decisive, message, np.inf)
     before_message, _ = _charged(times, fallen, killed, first_call, before_end)
     late = fallen & (times >= stop_cf[:, None])
-    late_killed = np.where(late, killed, 0.0).sum(axis=1)
-    late_wounded = np.where(late, wounded, 0.0).sum(axis=1)
+    late_killed, late_wounded = _sum(late, killed), _sum(late, wounded)
     has_notice = scenario.notification is not None
     checked = ~np.isnan(k["checked"])
     caught = k["caught"] > 0
@@ -63,8 +69,8 @@ def strike_columns(scenario: Scenario, k: Columns, times: np.ndarray, fallen: np
         "releases_planned": np.full(first_call.size, float(times.shape[1])),
         "releases_total": fallen.sum(axis=1).astype(float),
         "releases_before_message": _where(called, before_message),
-        "killed_total": np.where(fallen, killed, 0.0).sum(axis=1),
-        "wounded_total": np.where(fallen, wounded, 0.0).sum(axis=1),
+        "killed_total": _sum(fallen, killed),
+        "wounded_total": _sum(fallen, wounded),
         "counterfactual_stop": stop_cf,
         "releases_due_to_delay": _where(called, late.sum(axis=1).astype(float)),
         "killed_due_to_delay": _where(called, late_killed),
