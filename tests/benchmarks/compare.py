@@ -5,7 +5,8 @@ other. So CI compares ratios that do not: the hotline-only model's cost per
 call over raw SimPy's, timed side by side; each Deir ez-Zor benchmark in
 units of raw SimPy calls (one stochastic replication costs about as much as
 50 raw calls); the 2-worker over 1-worker sweep throughput; peak memory at
-2,000 over 200 replications. A ratio fails only when it is worse than its
+2,000 over 200 replications; the batch engine's replications per second over
+the SimPy engine's. A ratio fails only when it is worse than its
 baseline by more than ``TOLERANCE`` (1.5x): the noise of a shared 2-core
 runner stays well inside that, a real regression does not.
 
@@ -68,6 +69,8 @@ RATIOS = (
           _extra("test_bench_sweep_one_and_two_workers", "speedup_2_vs_1"), False),
     Ratio("memory_2000_vs_200", "peak memory: 2,000 / 200 replications",
           _extra("test_bench_memory_flat_in_replications", "peak_memory_ratio"), True),
+    Ratio("batch_vs_simpy_speedup", "batch engine / SimPy engine replications per second",
+          _extra("test_bench_batch_engine_vs_simpy", "speedup_batch_vs_simpy"), False),
 )
 
 

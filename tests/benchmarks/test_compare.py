@@ -16,6 +16,7 @@ RUNS = {r["name"]: r for r in (
     run("test_bench_deir_ez_zor_stochastic_replications", 0.4, replications=1000),
     run("test_bench_sweep_one_and_two_workers", speedup_2_vs_1=1.9),
     run("test_bench_memory_flat_in_replications", peak_memory_ratio=1.02),
+    run("test_bench_batch_engine_vs_simpy", speedup_batch_vs_simpy=8.0),
 )}
 
 
