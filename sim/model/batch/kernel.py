@@ -209,30 +209,18 @@ def run_kernel(out: np.ndarray, horizon: float, strike: tuple, caller: tuple, no
                         status = MORE_SPELLS
                         break
                 else:
-                    relay_from = INF
+                    relay_from = poc_from = INF  # when a duty officer passes it on, or a POC takes it
                     if policy == PASS_TO_DUTY_OFFICER:
                         relay_from = told
                     elif tau <= told:
-                        minutes = message[seat_group[seat], r, a]
-                        ended = told + minutes
-                        talking += minutes
-                        if not occupy(seat, tau, ended, fixed, spells, state, r):
-                            status = MORE_SPELLS
-                            break
-                        outcome_through = math.isnan(p_poc) or not poc_telling[r, a] < p_poc
+                        poc_from = told
                     else:
                         give_up = told + patience_left
                         escalate_at = told + max(escalate, 0.0) if policy == ESCALATE_AFTER else INF
                         if tau < INF and tau <= give_up and tau <= escalate_at:
                             holding = tau - told
                             hold += held_time(told, tau, horizon)
-                            minutes = message[seat_group[seat], r, a]
-                            ended = tau + minutes
-                            talking += minutes
-                            if not occupy(seat, tau, ended, fixed, spells, state, r):
-                                status = MORE_SPELLS
-                                break
-                            outcome_through = math.isnan(p_poc) or not poc_telling[r, a] < p_poc
+                            poc_from = tau
                         elif give_up <= escalate_at:
                             holding = patience_left
                             ended = give_up
@@ -241,6 +229,14 @@ def run_kernel(out: np.ndarray, horizon: float, strike: tuple, caller: tuple, no
                             holding = escalate_at - told
                             hold += held_time(told, escalate_at, horizon)
                             relay_from = escalate_at
+                    if poc_from < INF:
+                        minutes = message[seat_group[seat], r, a]
+                        ended = poc_from + minutes
+                        talking += minutes
+                        if not occupy(seat, tau, ended, fixed, spells, state, r):
+                            status = MORE_SPELLS
+                            break
+                        outcome_through = math.isnan(p_poc) or not poc_telling[r, a] < p_poc
                     if relay_from < INF:
                         relaying = officer_relay[r, a]
                         ended = relay_from + relaying
