@@ -3,7 +3,7 @@
 The batch engine covers a strike with one caller on the hotline desk, any POC
 groups and availability, duty officers, the three policies, patience,
 misunderstanding and redial, the notice, and background calls under any
-precedence (a replication where two calls meet at the desk is handed to the
+precedence (a replication where a call arrives while another is in line is handed to the
 SimPy model by the engine itself). What it does not cover runs on
 the SimPy model; ``uncovered`` names the first such feature in words a user
 reads on one line.

@@ -71,7 +71,8 @@ def _computed(scenario: Scenario, seed: int, ks: np.ndarray, spells: int) -> tup
     background = inputs.background(scenario, streams, spells)
     out = np.zeros((len(OUTPUTS), ks.size))
     run_kernel(out, scenario.horizon, (plan.times, plan.sites >= 0, strike.start, latency), caller, notice,
-               background, seat_group, scenario.desk.duty_officers.count, relay, fixed, alt)
+               background, seat_group, scenario.desk.duty_officers.count, relay, fixed, alt,
+               scenario.desk.precedence == "urgent_preempts")
     k = dict(zip(OUTPUTS, out))
     status = k["status"].astype(np.int64)
     stop = np.where(np.isnan(k["strike_stop"]), np.inf, k["strike_stop"])

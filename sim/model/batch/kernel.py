@@ -5,14 +5,14 @@ engine covers (``coverage``): the notice takes the first POC free when it is
 due; the caller's attempts go one after another, each answered by a free POC
 or else by a duty officer while the call keeps its place in the POC line;
 background calls take a POC (or a duty officer, then a POC) in between; the
-abort order stops the releases. As long as the desk has one call at a time,
-each request is answered at the first moment a POC seat is at the phone
-(``seats``) and nothing needs an event queue. A replication where two calls
-meet at the desk (a background call arriving while another call is there,
-or the notice still at the desk when the caller dials) is marked ``SIMPY``
-and the engine runs it on the SimPy model; so is nothing else. Background
-calls after the caller's last attempt cannot change an outcome and are not
-worked out.
+abort order stops the releases. Each request is answered at the first moment
+a POC seat is at the phone (``seats``) and done with any call it is serving,
+which is exact as long as nobody else is in line or with a duty officer when
+a call arrives; nothing then needs an event queue. A replication where a call
+arrives while another is still in line (the notice included), or, under
+``urgent_preempts``, while another is at the desk at all, is marked ``SIMPY``
+and the engine runs it on the SimPy model. Background calls after the caller's
+last attempt cannot change an outcome and are not worked out.
 
 Every random number comes in as an array drawn from the model's own streams
 (``inputs``); the outputs are per-replication moments and durations from which
@@ -50,12 +50,12 @@ def held_time(start: float, end: float, horizon: float) -> float:
 
 @njit(cache=True)
 def routine_call(n: int, r: int, arrived: float, background: tuple, n_officers: int, fixed: tuple, spells: tuple,
-                 state: tuple) -> float:
-    """Background call ``n``, alone at the desk: when it leaves (``OVERFLOW``: draw more spells)."""
+                 state: tuple) -> tuple[float, float]:
+    """Background call ``n``, with nobody else in line: when it leaves the line, and the desk (``OVERFLOW``)."""
     service, patience, answer_time = background[2][r, n], background[3][r, n], background[4][r, n]
     tau, seat = answer(arrived, fixed, spells, state, r)
     if tau == OVERFLOW:
-        return OVERFLOW
+        return OVERFLOW, OVERFLOW
     if tau == arrived:
         begins = arrived
     elif n_officers > 0:
@@ -65,23 +65,25 @@ def routine_call(n: int, r: int, arrived: float, background: tuple, n_officers: 
         elif tau < INF and tau <= told + patience:
             begins = tau
         else:
-            return told + patience
+            return told + patience, told + patience
     elif tau < INF and tau <= arrived + patience:
         begins = tau
     else:
-        return arrived + patience
+        return arrived + patience, arrived + patience
     if not occupy(seat, tau, begins + service, fixed, spells, state, r):
-        return OVERFLOW
-    return begins + service
+        return OVERFLOW, OVERFLOW
+    return begins, begins + service
 
 
 @njit(cache=True)
 def catch_up(t: float, r: int, background: tuple, queue: np.ndarray, horizon: float, n_officers: int,
-             fixed: tuple, spells: tuple, state: tuple) -> int:
-    """Work out the background calls that arrive before ``t``, each alone at the desk.
+             fixed: tuple, spells: tuple, state: tuple, strict: bool) -> int:
+    """Work out the background calls that arrive before ``t``, each with nobody else in line.
 
-    ``queue`` holds (next call, moment the desk is free of every call so far). A call arriving while
-    another is at the desk, or a request at ``t`` finding one there, makes the replication ``SIMPY``.
+    ``queue`` holds (next call, moment nobody is in line or with a duty officer any more). A call arriving
+    before then, or a request at ``t`` before then, makes the replication ``SIMPY``. A call being served
+    by a POC only keeps that seat busy (``seats.answer``), unless urgent calls break off routine ones
+    (``strict``): then the desk must be free of every call.
     """
     has_background, arrivals, limit = background[0], background[1], background[5]
     if has_background:
@@ -96,18 +98,18 @@ def catch_up(t: float, r: int, background: tuple, queue: np.ndarray, horizon: fl
                 break
             if arrived < queue[1]:
                 return SIMPY
-            left = routine_call(n, r, arrived, background, n_officers, fixed, spells, state)
+            in_line, left = routine_call(n, r, arrived, background, n_officers, fixed, spells, state)
             if left == OVERFLOW:
                 return MORE_SPELLS
             queue[0] = n + 1
-            queue[1] = left
+            queue[1] = left if strict else in_line
     return SIMPY if t < queue[1] else OK
 
 
 @njit(cache=True)
 def run_kernel(out: np.ndarray, horizon: float, strike: tuple, caller: tuple, notice: tuple, background: tuple,
                seat_group: np.ndarray, n_officers: int, desk_relay: np.ndarray,
-               fixed: tuple, alt: tuple) -> None:
+               fixed: tuple, alt: tuple, strict: bool) -> None:
     """Fill ``out[column, r]`` (columns ``OUTPUTS``) for every replication ``r``."""
     times, hits, start, latency = strike
     (detect, max_attempts, policy, escalate, mis_first, p_mis, p_poc,
@@ -128,9 +130,10 @@ def run_kernel(out: np.ndarray, horizon: float, strike: tuple, caller: tuple, no
         queue = np.array([0.0, -INF])
         # The notice: a POC takes it when it is due; the check follows.
         sent = checked = objection = INF
+        notice_in_line = -INF
         caught = False
         if has_notice:
-            status = catch_up(due[r], r, background, queue, horizon, n_officers, fixed, spells, state)
+            status = catch_up(due[r], r, background, queue, horizon, n_officers, fixed, spells, state, strict)
             if status != OK:
                 out[0, r] = status
                 continue
@@ -138,12 +141,13 @@ def run_kernel(out: np.ndarray, horizon: float, strike: tuple, caller: tuple, no
             if tau == OVERFLOW:
                 out[0, r] = MORE_SPELLS
                 continue
+            notice_in_line = INF
             if seat >= 0:
                 sent = tau + notice_message[seat_group[seat], r]
                 if not occupy(seat, tau, sent, fixed, spells, state, r):
                     out[0, r] = MORE_SPELLS
                     continue
-                queue[1] = sent
+                queue[1] = notice_in_line = sent if strict else tau
                 checked = sent + check_time[r]
                 caught = caught_at_check[r] and checked < horizon
                 if caught:
@@ -159,8 +163,8 @@ def run_kernel(out: np.ndarray, horizon: float, strike: tuple, caller: tuple, no
         first_call = min(detected, objection)
         if first_call >= horizon:
             first_call = INF
-        elif first_call <= sent and has_notice:
-            out[0, r] = SIMPY  # two calls at the desk at once
+        elif first_call <= notice_in_line:
+            out[0, r] = SIMPY  # the caller dials while the notice is in line
             continue
         # The caller's attempts.
         attempts, hold = 0, 0.0
@@ -168,13 +172,14 @@ def run_kernel(out: np.ndarray, horizon: float, strike: tuple, caller: tuple, no
         dialled = waiting_t = talking_t = holding_t = relaying_t = np.nan
         t = first_call
         while attempts < max_attempts and t < horizon:
-            status = catch_up(t, r, background, queue, horizon, n_officers, fixed, spells, state)
+            status = catch_up(t, r, background, queue, horizon, n_officers, fixed, spells, state, strict)
             if status != OK:
                 break
             attempts += 1
             a = attempts
             patience_left = patience[r, a]
             waiting = talking = holding = relaying = 0.0
+            told = t  # until a duty officer has finished talking
             tau, seat = answer(t, fixed, spells, state, r)
             if tau == OVERFLOW:
                 status = MORE_SPELLS
@@ -244,7 +249,7 @@ def run_kernel(out: np.ndarray, horizon: float, strike: tuple, caller: tuple, no
                         if tau <= ended and not occupy(seat, tau, ended, fixed, spells, state, r):
                             status = MORE_SPELLS
                             break
-            queue[1] = ended
+            queue[1] = ended if strict else max(told, min(tau, ended))
             if outcome_through:
                 through = ended
                 campaign_end = ended + desk_relay[r]

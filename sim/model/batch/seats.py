@@ -115,10 +115,13 @@ def next_present(s: int, q: float, fixed: tuple, alt: tuple, state: tuple, r: in
 
 @njit(cache=True)
 def answer(q: float, fixed: tuple, alt: tuple, state: tuple, r: int) -> tuple[float, int]:
-    """When a request made at ``q`` is answered, and by which seat (the first in order on a tie)."""
+    """When a request made at ``q`` is answered, and by which seat (the first in order on a tie).
+
+    A seat still on an earlier call (``busy_to``) answers once that call is over and it is at the phone.
+    """
     best, seat = INF, -1
     for s in range(state[0].size):
-        t = next_present(s, q, fixed, alt, state, r)
+        t = next_present(s, max(q, state[1][s]), fixed, alt, state, r)
         if t == OVERFLOW:
             return OVERFLOW, -1
         if t < best:
