@@ -84,3 +84,24 @@ def test_default_folders_never_overwrite(tmp_path: Path, monkeypatch) -> None:
     assert len(folders) == 2 and folders[0] != folders[1]
     assert (runs / "latest").resolve().name == folders[1]
     assert all((runs / f / "summary.json").exists() for f in folders)
+
+
+def test_both_engines_store_the_same_rows_and_an_uncovered_scenario_says_so(tmp_path: Path, capsys) -> None:
+    from sim.results.store import ResultStore
+
+    stochastic = str(SCENARIOS / "deir_ez_zor_2016_stochastic.yaml")
+    values = {}
+    for engine in ("simpy", "batch"):
+        assert main(["run", stochastic, "-n", "40", "--workers", "1", "--engine", engine,
+                     "--out", str(tmp_path / engine)]) == 0
+        with ResultStore.open(tmp_path / engine) as store:
+            values[engine] = [list(store.values(o, 0)) for o in ("killed_due_to_delay", "time_to_message", "attempts")]
+    assert values["batch"] == values["simpy"]
+    capsys.readouterr()
+    queue = str(SCENARIOS / "validation" / "mmc_example.yaml")
+    assert main(["run", queue, "-n", "3", "--workers", "1", "--out", str(tmp_path / "auto")]) == 0
+    assert "engine: SimPy (the batch engine does not cover a hotline-only queueing model)" in capsys.readouterr().err
+    assert main(["run", queue, "-n", "3", "--engine", "batch", "--out", str(tmp_path / "refused")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "--engine batch: the batch engine does not cover" in err
+    assert not (tmp_path / "refused").exists()

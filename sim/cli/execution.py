@@ -23,6 +23,8 @@ from sim.experiment.sweep import batch_count, run_plan
 from sim.experiment.sweep import batch_size as default_batch_size
 from sim.results.store import ResultStore, open_for_writing
 from sim.scenario.sweep_spec import SweepError
+from sim.run.engines import ENGINES, engine_note
+from sim.scenario.loader import scenario_from_data
 
 
 class RunFailed(Exception):
@@ -54,6 +56,9 @@ def add_executor_arguments(parser: argparse.ArgumentParser) -> None:
                        help="run on a Dask LocalCluster on this machine (needs hotline-sim[dask])")
     group.add_argument("--batch-size", type=int, default=None, metavar="N",
                        help="replications per batch handed to a worker (default: chosen from the work)")
+    group.add_argument("--engine", choices=ENGINES, default="auto",
+                       help="batch: the array engine (same rows, far faster); simpy: the reference model; "
+                            "auto (default): batch where it covers the scenario")
 
 
 def note(text: str) -> None:
@@ -73,9 +78,15 @@ def executor_from_args(args: argparse.Namespace) -> Executor:
 
 
 def execute(plan: SweepPlan, folder: Path, resume: bool, executor: Executor, batch_size: Optional[int],
-            again: str) -> ResultStore:
+            again: str, engine: str = "simpy") -> ResultStore:
     """Run what ``folder`` is missing of ``plan``; ``again`` is the command that would resume it."""
+    try:
+        engine_line = engine_note((scenario_from_data(s, plan.source) for s in plan.scenarios.values()), engine)
+    except ValueError as error:
+        raise SweepError([str(error)]) from None
     store = open_for_writing(folder, plan.manifest(), plan.points, plan.outcomes, resume)
+    if engine_line:
+        print(engine_line, file=sys.stderr)
     bar = ProgressBar()
     total = len(plan.points) * plan.replications
     stored = store.counts()
@@ -88,7 +99,7 @@ def execute(plan: SweepPlan, folder: Path, resume: bool, executor: Executor, bat
     print(f"{plan.name}: {len(plan.points)} point{'s' * (len(plan.points) > 1)} x {plan.replications} "
           f"replications on {executor.describe()} -> {folder}/{left}", file=sys.stderr)
     try:
-        run_plan(plan, store, executor, batch_size, bar)
+        run_plan(plan, store, executor, batch_size, bar, engine)
     except (KeyboardInterrupt, BrokenProcessPool) as stop:
         bar.close()
         kept = store.row_count()

@@ -61,7 +61,7 @@ def run_replications(args: argparse.Namespace, loaded: api.LoadedScenario, seed:
     with executor_from_args(args) as executor:
         folder = args.out if args.out is not None else new_run_folder(loaded.name)
         execute(plan, folder, args.resume, executor, args.batch_size,
-                f"the same command with --resume --out {folder}").close()
+                f"the same command with --resume --out {folder}", args.engine).close()
     api.finish(folder)
     with ResultStore.open(folder) as store:
         table = replications_table(store, loaded.scenario.origin_minutes)

@@ -58,7 +58,7 @@ def study_command(args: argparse.Namespace) -> int:
         for path, plan in zip(paths, plans):
             folder = new_run_folder(plan.name, SWEEPS_ROOT)
             again = f"hotline sweep {plan.name} --resume --out {folder}"
-            with execute(plan, folder, False, executor, args.batch_size, again) as store:
+            with execute(plan, folder, False, executor, args.batch_size, again, args.engine) as store:
                 table = report(store, folder, plots=True, sweep_file=path)
                 headline = args.out / plan.name
                 for stale in headline.glob("*.png"):

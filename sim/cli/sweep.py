@@ -60,7 +60,7 @@ def sweep_command(args: argparse.Namespace) -> int:
         folder = args.out or (newest_folder(plan.name) if args.resume else None) \
             or new_run_folder(plan.name, SWEEPS_ROOT)
         again = f"hotline sweep {args.sweep} --resume --out {folder}"
-        store = execute(plan, folder, args.resume, executor, args.batch_size, again)
+        store = execute(plan, folder, args.resume, executor, args.batch_size, again, args.engine)
     with store:
         print(report(store, folder, plots=not args.no_plots, sweep_file=path))
     print(f"\nwrote {folder}/")

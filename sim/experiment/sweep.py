@@ -72,7 +72,8 @@ def batch_count(plan: SweepPlan, stored: dict[int, int], size: int) -> int:
     return sum(math.ceil(max(plan.replications - stored.get(p.index, 0), 0) / size) for p in plan.points)
 
 
-def _batches(plan: SweepPlan, store: RowStore, stored: dict[int, int], size: int) -> Iterator[Batch]:
+def _batches(plan: SweepPlan, store: RowStore, stored: dict[int, int], size: int,
+             engine: str) -> Iterator[Batch]:
     """The missing replications, point by point, asked of the store only when a point comes up."""
     for point in plan.points:
         if stored.get(point.index, 0) >= plan.replications:
@@ -80,12 +81,12 @@ def _batches(plan: SweepPlan, store: RowStore, stored: dict[int, int], size: int
         have = store.replications_of(point.index) if stored.get(point.index) else set()
         todo = iter(k for k in range(plan.replications) if k not in have)
         while chunk := tuple(itertools.islice(todo, size)):
-            yield Batch(point.index, plan.scenarios[point.index], plan.source, plan.seed, chunk)
+            yield Batch(point.index, plan.scenarios[point.index], plan.source, plan.seed, chunk, engine)
 
 
 def run_plan(plan: SweepPlan, store: RowStore, executor: Executor, size: Optional[int] = None,
-             on_progress: Optional[Callable[[Progress], None]] = None) -> int:
-    """Run every missing (point, replication); return how many rows this call stored."""
+             on_progress: Optional[Callable[[Progress], None]] = None, engine: str = "simpy") -> int:
+    """Run every missing (point, replication) on ``engine`` (``sim.run.engines``); return the rows stored."""
     stored = store.counts()
     remaining = {p.index: plan.replications - stored.get(p.index, 0) for p in plan.points}
     total = len(plan.points) * plan.replications
@@ -100,7 +101,7 @@ def run_plan(plan: SweepPlan, store: RowStore, executor: Executor, size: Optiona
                                  total - todo + added, added, time.monotonic() - started))
 
     report()
-    for index, rows in executor.map_unordered(run_batch, _batches(plan, store, stored, size)):
+    for index, rows in executor.map_unordered(run_batch, _batches(plan, store, stored, size, engine)):
         store.add(points[index], rows)
         remaining[index] -= len(rows)
         added += len(rows)

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sim.model.world import run_replication
+from sim.run.engines import replicate
 from sim.scenario.loader import scenario_from_data
 
 Rows = list[tuple[int, dict[str, float]]]
@@ -29,9 +29,11 @@ class Batch:
     source: str               # where the data came from, for messages
     seed: int
     replications: tuple[int, ...]
+    engine: str = "simpy"     # see sim.run.engines
 
 
 def run_batch(batch: Batch) -> tuple[int, Rows]:
     """Run every replication of the batch; picklable, so any executor can call it."""
     scenario = scenario_from_data(batch.scenario, batch.source)
-    return batch.point, [(k, run_replication(scenario, batch.seed, k).outcomes) for k in batch.replications]
+    rows = replicate(scenario, batch.seed, batch.replications, batch.engine)
+    return batch.point, list(zip(batch.replications, rows))

@@ -6,7 +6,8 @@ call over raw SimPy's, timed side by side; each Deir ez-Zor benchmark in
 units of raw SimPy calls (one stochastic replication costs about as much as
 50 raw calls); the 2-worker over 1-worker sweep throughput; peak memory at
 2,000 over 200 replications; the staffing search's and the sensitivity
-analysis's replications per second over a plain sweep's. A ratio fails only when it is worse than its
+analysis's replications per second over a plain sweep's; the batch engine's
+over the SimPy engine's. A ratio fails only when it is worse than its
 baseline by more than ``TOLERANCE`` (1.5x): the noise of a shared 2-core
 runner stays well inside that, a real regression does not.
 
@@ -81,6 +82,8 @@ RATIOS = (
           _rate_over("test_bench_staffing", "test_bench_plain_sweep"), False),
     Ratio("sensitivity_vs_sweep", "sensitivity / plain sweep replications per second",
           _rate_over("test_bench_sensitivity", "test_bench_plain_sweep"), False),
+    Ratio("batch_vs_simpy_speedup", "batch engine / SimPy engine replications per second",
+          _extra("test_bench_batch_engine_vs_simpy", "speedup_batch_vs_simpy"), False),
 )
 
 

@@ -19,6 +19,7 @@ RUNS = {r["name"]: r for r in (
     run("test_bench_plain_sweep", 0.5, replications=1000),
     run("test_bench_staffing", 0.8, replications=1200),
     run("test_bench_sensitivity", 0.64, replications=640),
+    run("test_bench_batch_engine_vs_simpy", speedup_batch_vs_simpy=8.0),
 )}
 
 

@@ -1,0 +1,317 @@
+"""One replication's afternoon as straight-line compiled code, run for a whole batch.
+
+The story is the SimPy model's (``sim.model.world``) for what the batch
+engine covers (``coverage``): the notice takes the first POC free when it is
+due; the caller's attempts go one after another, each answered by a free POC
+or else by a duty officer while the call keeps its place in the POC line;
+background calls take a POC (or a duty officer, then a POC) in between; the
+abort order stops the releases. Each request is answered at the first moment
+a POC seat is at the phone (``seats``) and done with any call it is serving,
+which is exact as long as nobody else is in line or with a duty officer when
+a call arrives; nothing then needs an event queue. A replication where a call
+arrives while another is still in line (the notice included), or, under
+``urgent_preempts``, while another is at the desk at all, is marked ``SIMPY``
+and the engine runs it on the SimPy model. Background calls after the caller's
+last attempt cannot change an outcome and are not worked out.
+
+Every random number comes in as an array drawn from the model's own streams
+(``inputs``); the outputs are per-replication moments and durations from which
+``accounting`` computes the outcomes. Moments at or after the horizon are
+censored the way the SimPy run is (the run stops there).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit
+
+from sim.model.batch.seats import INF, OVERFLOW, answer, occupy
+
+OK, MORE_SPELLS, SIMPY = 0, 1, 2
+"""Status of a replication: computed; needs more drawn away spells; to be run on the SimPy model."""
+
+WAIT_FOR_POC, PASS_TO_DUTY_OFFICER, ESCALATE_AFTER = 0, 1, 2
+POLICIES = {"wait_for_poc": WAIT_FOR_POC, "pass_to_duty_officer": PASS_TO_DUTY_OFFICER,
+            "escalate_after": ESCALATE_AFTER}
+
+OUTPUTS = ("status", "first_call", "attempts", "hold_time", "message_through", "abort_order", "strike_stop",
+           "strike_end", "first_hit", "held", "cut_off", "dialled", "waiting", "talking", "holding", "relaying",
+           "checked", "caught")
+"""The columns ``run_kernel`` fills, in order (NaN where the SimPy record has none)."""
+
+
+@njit(cache=True)
+def held_time(start: float, end: float, horizon: float) -> float:
+    """Time on hold from ``start`` to ``end``, counted up to the horizon as ``StopCampaign.close`` does."""
+    return max(min(end, horizon) - start, 0.0) if start < horizon else 0.0
+
+
+@njit(cache=True)
+def routine_call(n: int, r: int, arrived: float, background: tuple, n_officers: int, fixed: tuple, spells: tuple,
+                 state: tuple) -> tuple[float, float]:
+    """Background call ``n``, with nobody else in line: when it leaves the line, and the desk (``OVERFLOW``)."""
+    service, patience, answer_time = background[2][r, n], background[3][r, n], background[4][r, n]
+    tau, seat = answer(arrived, fixed, spells, state, r)
+    if tau == OVERFLOW:
+        return OVERFLOW, OVERFLOW
+    if tau == arrived:
+        begins = arrived
+    elif n_officers > 0:
+        told = arrived + answer_time
+        if tau <= told:
+            begins = told
+        elif tau < INF and tau <= told + patience:
+            begins = tau
+        else:
+            return told + patience, told + patience
+    elif tau < INF and tau <= arrived + patience:
+        begins = tau
+    else:
+        return arrived + patience, arrived + patience
+    if not occupy(seat, tau, begins + service, fixed, spells, state, r):
+        return OVERFLOW, OVERFLOW
+    return begins, begins + service
+
+
+@njit(cache=True)
+def catch_up(t: float, r: int, background: tuple, queue: np.ndarray, horizon: float, n_officers: int,
+             fixed: tuple, spells: tuple, state: tuple, strict: bool) -> int:
+    """Work out the background calls that arrive before ``t``, each with nobody else in line.
+
+    ``queue`` holds (next call, moment nobody is in line or with a duty officer any more). A call arriving
+    before then, or a request at ``t`` before then, makes the replication ``SIMPY``. A call being served
+    by a POC only keeps that seat busy (``seats.answer``), unless urgent calls break off routine ones
+    (``strict``): then the desk must be free of every call.
+    """
+    has_background, arrivals, limit = background[0], background[1], background[5]
+    if has_background:
+        while True:
+            n = int(queue[0])
+            if n >= limit:
+                break
+            if n >= arrivals.shape[1]:
+                return MORE_SPELLS
+            arrived = arrivals[r, n]
+            if arrived >= t or arrived >= horizon:
+                break
+            if arrived < queue[1]:
+                return SIMPY
+            in_line, left = routine_call(n, r, arrived, background, n_officers, fixed, spells, state)
+            if left == OVERFLOW:
+                return MORE_SPELLS
+            queue[0] = n + 1
+            queue[1] = left if strict else in_line
+    return SIMPY if t < queue[1] else OK
+
+
+@njit(cache=True)
+def run_kernel(out: np.ndarray, horizon: float, strike: tuple, caller: tuple, notice: tuple, background: tuple,
+               seat_group: np.ndarray, n_officers: int, desk_relay: np.ndarray,
+               fixed: tuple, alt: tuple, strict: bool) -> None:
+    """Fill ``out[column, r]`` (columns ``OUTPUTS``) for every replication ``r``."""
+    times, hits, start, latency = strike
+    (detect, max_attempts, policy, escalate, mis_first, p_mis, p_poc,
+     patience, redial, answer_time, message, officer_relay, telling, poc_telling) = caller
+    has_notice, due, notice_message, check_time, caught_at_check = notice
+    seats = seat_group.size
+    has_alt, present, away, starts_away = alt
+    spells = (has_alt, present, away)
+    replications = times.shape[0]
+    releases = times.shape[1]
+    for r in range(replications):
+        state = (np.full(seats, -INF), np.full(seats, -INF), np.full(fixed[0].shape, np.nan),
+                 np.empty(seats), np.full(seats, -INF), np.zeros((seats, 2), np.int64))
+        for s in range(seats):
+            state[3][s] = 0.0 if starts_away[s] else (present[s, r, 0] if has_alt[s] else INF)
+            state[5][s, 1] = 0 if starts_away[s] else 1
+        status = OK
+        queue = np.array([0.0, -INF])
+        # The notice: a POC takes it when it is due; the check follows.
+        sent = checked = objection = INF
+        notice_in_line = -INF
+        caught = False
+        if has_notice:
+            status = catch_up(due[r], r, background, queue, horizon, n_officers, fixed, spells, state, strict)
+            if status != OK:
+                out[0, r] = status
+                continue
+            tau, seat = answer(due[r], fixed, spells, state, r)
+            if tau == OVERFLOW:
+                out[0, r] = MORE_SPELLS
+                continue
+            notice_in_line = INF
+            if seat >= 0:
+                sent = tau + notice_message[seat_group[seat], r]
+                if not occupy(seat, tau, sent, fixed, spells, state, r):
+                    out[0, r] = MORE_SPELLS
+                    continue
+                queue[1] = notice_in_line = sent if strict else tau
+                checked = sent + check_time[r]
+                caught = caught_at_check[r] and checked < horizon
+                if caught:
+                    objection = checked
+        # The first release on a site had nobody stopped the strike, and the detection it sets off.
+        first_hit_free = INF
+        for i in range(releases):
+            moment = max(times[r, i], start)
+            if hits[r, i] and moment < horizon:
+                first_hit_free = moment
+                break
+        detected = first_hit_free + detect[r] if not math.isnan(detect[r]) else INF
+        first_call = min(detected, objection)
+        if first_call >= horizon:
+            first_call = INF
+        elif first_call <= notice_in_line:
+            out[0, r] = SIMPY  # the caller dials while the notice is in line
+            continue
+        # The caller's attempts.
+        attempts, hold = 0, 0.0
+        through = campaign_end = INF
+        dialled = waiting_t = talking_t = holding_t = relaying_t = np.nan
+        t = first_call
+        while attempts < max_attempts and t < horizon:
+            status = catch_up(t, r, background, queue, horizon, n_officers, fixed, spells, state, strict)
+            if status != OK:
+                break
+            attempts += 1
+            a = attempts
+            patience_left = patience[r, a]
+            waiting = talking = holding = relaying = 0.0
+            told = t  # until a duty officer has finished talking
+            tau, seat = answer(t, fixed, spells, state, r)
+            if tau == OVERFLOW:
+                status = MORE_SPELLS
+                break
+            outcome_through = False
+            if tau == t or n_officers == 0:
+                # A POC answers (at once, or after a hold with nobody on the line).
+                if tau - t > patience_left:
+                    waiting = patience_left
+                    ended = t + patience_left
+                    hold += held_time(t, ended, horizon)
+                else:
+                    waiting = tau - t
+                    hold += held_time(t, tau, horizon)
+                    if seat < 0:
+                        ended = INF
+                    else:
+                        minutes = message[seat_group[seat], r, a]
+                        ended = tau + minutes
+                        talking = minutes
+                        if not occupy(seat, tau, ended, fixed, spells, state, r):
+                            status = MORE_SPELLS
+                            break
+                        outcome_through = not (a <= mis_first or telling[r, a] < p_mis)
+            else:
+                # A duty officer answers at once; the call keeps its place in the POC line.
+                told = t + answer_time[r, a]
+                talking = answer_time[r, a]
+                if a <= mis_first or telling[r, a] < p_mis:
+                    ended = told
+                    if tau <= told and not occupy(seat, tau, told, fixed, spells, state, r):
+                        status = MORE_SPELLS
+                        break
+                else:
+                    relay_from = poc_from = INF  # when a duty officer passes it on, or a POC takes it
+                    if policy == PASS_TO_DUTY_OFFICER:
+                        relay_from = told
+                    elif tau <= told:
+                        poc_from = told
+                    else:
+                        give_up = told + patience_left
+                        escalate_at = told + max(escalate, 0.0) if policy == ESCALATE_AFTER else INF
+                        if tau < INF and tau <= give_up and tau <= escalate_at:
+                            holding = tau - told
+                            hold += held_time(told, tau, horizon)
+                            poc_from = tau
+                        elif give_up <= escalate_at:
+                            holding = patience_left
+                            ended = give_up
+                            hold += held_time(told, give_up, horizon)
+                        else:
+                            holding = escalate_at - told
+                            hold += held_time(told, escalate_at, horizon)
+                            relay_from = escalate_at
+                    if poc_from < INF:
+                        minutes = message[seat_group[seat], r, a]
+                        ended = poc_from + minutes
+                        talking += minutes
+                        if not occupy(seat, tau, ended, fixed, spells, state, r):
+                            status = MORE_SPELLS
+                            break
+                        outcome_through = math.isnan(p_poc) or not poc_telling[r, a] < p_poc
+                    if relay_from < INF:
+                        relaying = officer_relay[r, a]
+                        ended = relay_from + relaying
+                        outcome_through = True
+                        if tau <= ended and not occupy(seat, tau, ended, fixed, spells, state, r):
+                            status = MORE_SPELLS
+                            break
+            queue[1] = ended if strict else max(told, min(tau, ended))
+            if outcome_through:
+                through = ended
+                campaign_end = ended + desk_relay[r]
+                dialled, waiting_t, talking_t, holding_t, relaying_t = t, waiting, talking, holding, relaying
+                break
+            t = ended + redial[r, a]
+            campaign_end = t
+        if status != OK:
+            out[0, r] = status
+            continue
+        if first_call == INF:
+            campaign_end = -INF
+        # The abort and the strike.
+        order = through + desk_relay[r] if through < horizon else INF
+        if order >= horizon:
+            order = INF
+        stop = order + latency[r]
+        held = stop <= start and start < horizon
+        strike_end = INF
+        first_hit = INF
+        if start < horizon:
+            if held:
+                strike_end = start
+            else:
+                last = max(times[r, releases - 1], start) if releases else start
+                strike_end = stop if stop <= last else last
+                for i in range(releases):
+                    moment = max(times[r, i], start)
+                    if moment >= stop or moment >= horizon:
+                        break
+                    if hits[r, i]:
+                        first_hit = moment
+                        break
+        story_end = strike_end
+        if not math.isnan(detect[r]):
+            if first_hit == INF:
+                detection_end = strike_end
+            else:
+                noticed = first_hit + detect[r]
+                detection_end = noticed if order <= noticed else max(noticed, campaign_end)
+            story_end = max(story_end, detection_end)
+        if has_notice:
+            story_end = max(story_end, max(checked, campaign_end) if caught else checked)
+        cut_off = story_end >= horizon
+        nan = np.nan
+        out[0, r] = OK
+        out[1, r] = first_call if first_call < INF else nan
+        out[2, r] = attempts
+        out[3, r] = hold
+        out[4, r] = through if through < horizon else nan
+        out[5, r] = order if order < INF else nan
+        out[6, r] = stop if order < INF else nan
+        out[7, r] = strike_end if strike_end < horizon else nan
+        out[8, r] = first_hit if first_hit < INF else nan
+        out[9, r] = held
+        out[10, r] = cut_off
+        through_ok = through < horizon
+        out[11, r] = dialled if through_ok else nan
+        out[12, r] = waiting_t if through_ok else nan
+        out[13, r] = talking_t if through_ok else nan
+        out[14, r] = holding_t if through_ok else nan
+        out[15, r] = relaying_t if through_ok else nan
+        out[16, r] = checked if checked < horizon else nan
+        out[17, r] = caught
+
