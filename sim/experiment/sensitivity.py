@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any, Callable, Literal, Optional
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 from SALib.analyze import morris as morris_analysis  # type: ignore[import-untyped]
 from SALib.analyze import sobol as sobol_analysis  # type: ignore[import-untyped]
 from SALib.sample import morris as morris_sample  # type: ignore[import-untyped]
@@ -47,7 +47,7 @@ from sim.scenario.design import DesignPoint, Dimension, Range, value_at
 from sim.experiment.evaluate import run_points
 from sim.experiment.executors import Executor
 from sim.experiment.plan import override
-from sim.experiment.spec_file import read_spec
+from sim.experiment.spec_file import BasedSpec, Strict, read_spec
 from sim.scenario.sweep_spec import SweepError
 from sim.model.world import run_replication
 from sim.run.replications import Rows
@@ -58,11 +58,7 @@ NEGATIVE = -0.02       # an index below this is not rounding: the sample is too 
 UNSTABLE = 0.10        # an interval half-width above this: the index is not pinned down
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Input(_Strict):
+class Input(Strict):
     """One uncertain assumption: a scenario value by dotted path, uniform over a range or a list."""
 
     path: str
@@ -93,12 +89,7 @@ class Input(_Strict):
         return [value_at(self.dimension, 0.0), value_at(self.dimension, 1.0)] if self.range else list(self.values or [])
 
 
-class SensitivitySpec(_Strict):
-    name: str = Field(min_length=1)
-    description: str = ""
-    base: str = Field(min_length=1)
-    set: dict[str, Any] = Field(default_factory=dict)
-    seed: Optional[int] = Field(default=None, ge=0)
+class SensitivitySpec(BasedSpec):
     method: Literal["sobol", "morris"] = "sobol"
     samples: int = Field(ge=2, description="Sobol: base samples N (a power of 2); Morris: trajectories")
     levels: int = Field(default=4, ge=2, description="Morris: grid levels per input")

@@ -9,13 +9,30 @@ validated by a pydantic model, each problem turned into one line
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, Optional, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from sim.scenario.errors import dotted, problems, show
 from sim.scenario.loader import ScenarioError
 from sim.scenario.yaml_lines import YamlProblem, parse_yaml
+
+
+class Strict(BaseModel):
+    """A section of a spec file: unknown keys are mistakes, values do not change once read."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class BasedSpec(Strict):
+    """What every decision file starts with: its name and the scenario it works on, with fixed settings."""
+
+    name: str = Field(min_length=1)
+    description: str = ""
+    base: str = Field(min_length=1)
+    set: dict[str, Any] = Field(default_factory=dict)
+    seed: Optional[int] = Field(default=None, ge=0)
+
 
 Model = TypeVar("Model", bound=BaseModel)
 

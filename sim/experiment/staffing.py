@@ -36,14 +36,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 import numpy as np
 from scipy import stats  # type: ignore[import-untyped]
 
 from sim.experiment.evaluate import run_points
 from sim.experiment.executors import Executor
 from sim.experiment.plan import SweepPlan, plan_spec
-from sim.experiment.spec_file import read_spec
+from sim.experiment.spec_file import BasedSpec, Strict, read_spec
 from sim.scenario.sweep_spec import SweepSpec
 from sim.model.catalog import describe
 from sim.model.queue_figures import ANSWERED_WAIT_OVER, SERVICE_LEVEL, WAIT_OVER
@@ -54,11 +54,7 @@ from sim.scenario.schema import Scenario
 from sim.model.erlang import QueueFigures, erlang_a, erlang_c
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Lever(_Strict):
+class Lever(Strict):
     """One thing the desk can change, with what each of its settings costs."""
 
     path: str
@@ -85,7 +81,7 @@ class Lever(_Strict):
         return self.cost_per_unit * float(value)
 
 
-class Target(_Strict):
+class Target(Strict):
     """A line an outcome must stay on the right side of: its mean, or for a yes/no outcome its share."""
 
     outcome: str
@@ -113,7 +109,7 @@ class Target(_Strict):
         return value <= self.limit if self.at_most is not None else value >= self.limit
 
 
-class Replications(_Strict):
+class Replications(Strict):
     initial: int = Field(default=100, ge=10)
     max: int = Field(default=3200, ge=10)
 
@@ -131,12 +127,7 @@ class Replications(_Strict):
         return sizes
 
 
-class StaffingSpec(_Strict):
-    name: str = Field(min_length=1)
-    description: str = ""
-    base: str = Field(min_length=1)
-    set: dict[str, Any] = Field(default_factory=dict)
-    seed: Optional[int] = Field(default=None, ge=0)
+class StaffingSpec(BasedSpec):
     cost_unit: str = "cost"
     levers: list[Lever] = Field(min_length=1)
     targets: list[Target] = Field(min_length=1)
