@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.model.streams import _GOLDEN, _mix_array, quantity_key, root_key, uniforms
+from numba import njit
+
+from sim.model.streams import _GOLDEN, _HALF_ULP, _M1, _M2, _SCALE, _mix_array, quantity_key, root_key, uniforms
 from sim.scenario.distributions import _Dist
+from sim.scenario.quantiles import quantile
 
 
 class BatchStreams:
@@ -36,3 +39,42 @@ class BatchStreams:
     def per_attempt(self, dist: _Dist, quantity: str, attempts: int) -> np.ndarray:
         """``dist.quantile(stream.at(n))`` for attempts n = 0 .. attempts (column n is attempt n)."""
         return dist.quantiles(self.uniforms(quantity, attempts + 1))
+
+
+# The same numbers inside compiled code, one at a time: a replication's kernel draws what it needs when it needs it.
+
+_U30, _U27, _U31, _U11 = np.uint64(30), np.uint64(27), np.uint64(31), np.uint64(11)
+_UGOLDEN, _UM1, _UM2 = np.uint64(_GOLDEN), np.uint64(_M1), np.uint64(_M2)
+
+
+@njit(cache=True)
+def mix(z: np.uint64) -> np.uint64:
+    """``sim.model.streams._mix`` on a uint64 (whose arithmetic wraps as the Python one masks)."""
+    z = np.uint64(z)  # a Python int below 2**63 would come in as int64
+    z = (z ^ (z >> _U30)) * _UM1
+    z = (z ^ (z >> _U27)) * _UM2
+    return z ^ (z >> _U31)
+
+
+@njit(cache=True)
+def key_of(parent: np.uint64, index: np.uint64) -> np.uint64:
+    """``replication_key`` (parent = root key, index = replication) and the counter of ``uniform``."""
+    return mix(np.uint64(parent) ^ mix(np.uint64(index) * _UGOLDEN + _UGOLDEN))
+
+
+@njit(cache=True)
+def uniform_at(key: np.uint64, n: int) -> float:
+    """Uniform ``n`` of the stream with ``key``: ``sim.model.streams.uniform(key, n)``, in (0, 1)."""
+    return (float(key_of(key, np.uint64(n)) >> _U11) + _HALF_ULP) * _SCALE
+
+
+@njit(cache=True)
+def stream_key_of(replication: np.uint64, quantity: np.uint64) -> np.uint64:
+    """``sim.model.streams.stream_key``: the key of one quantity's stream in one replication."""
+    return mix(np.uint64(replication) ^ np.uint64(quantity))
+
+
+@njit(cache=True)
+def draw(row: np.ndarray, key: np.uint64, n: int) -> float:
+    """Draw ``n`` of a quantity with distribution ``row`` (``sim.scenario.quantiles``) and stream ``key``."""
+    return quantile(row, uniform_at(key, n))
