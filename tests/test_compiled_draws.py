@@ -11,10 +11,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from pydantic import TypeAdapter
+from scipy.special import gammaincinv
 
 from sim.model.batch.draws import draw, key_of, stream_key_of, uniform_at
 from sim.model.streams import Streams, quantity_key, root_key
 from sim.scenario.distributions import Distribution
+from sim.scenario.gamma_table import LOWER, UPPER, gamma_table, table_quantile
 from sim.scenario.quantiles import encode, encode_all, quantile
 
 U = np.uint64
@@ -28,6 +30,7 @@ DISTRIBUTIONS = [
     {"dist": "triangular", "low": 0, "mode": 0, "high": 4},
     {"dist": "gamma", "shape": 2, "scale": 0.837838},
     {"dist": "gamma", "shape": 0.3, "scale": 5},
+    {"dist": "gamma", "shape": 0.05, "scale": 5},  # no table: scipy's gammaincinv
     {"dist": "weibull", "shape": 1.5, "scale": 2},
     {"dist": "empirical", "values": [4, 1, 9]},
 ]
@@ -64,3 +67,21 @@ def test_a_draw_is_the_quantile_of_that_uniform() -> None:
     stream = Streams(5, 3)("callers[0].detection")
     key = U(stream.key)
     assert [draw(encode(dist), key, n) for n in range(4)] == [dist.sample(stream) for _ in range(4)]
+
+
+@pytest.mark.parametrize("shape", [0.3, 0.7, 1.0, 2.0, 7.5, 40.0, 1000.0])
+def test_the_gamma_table_gives_scipys_quantile_to_a_billionth(shape: float) -> None:
+    rng = np.random.default_rng(11)
+    u = np.concatenate([rng.random(4000), np.exp(rng.uniform(np.log(2.0 ** -54), 0, 4000)),  # into both tails
+                        -np.expm1(-rng.uniform(0, 36.7, 4000)), [2.0 ** -54, LOWER, UPPER, 1 - 2.0 ** -53]])
+    table = gamma_table(shape)
+    assert table is not None
+    got = np.array([table_quantile(table, x) for x in u])
+    np.testing.assert_allclose(got, gammaincinv(shape, u), rtol=1e-9, atol=0)
+
+
+def test_a_shape_the_table_cannot_reach_draws_from_scipy_itself() -> None:
+    dist = TypeAdapter(Distribution).validate_python({"dist": "gamma", "shape": 0.05, "scale": 3})
+    assert gamma_table(0.05) is None  # quantiles down to 1e-320: the log-log tail cannot hold them
+    u = np.array([1e-6, 0.3, 0.999])
+    assert list(dist.quantiles(u)) == list(3 * gammaincinv(0.05, u))

@@ -10,13 +10,16 @@ parameters, and ``quantile(row, u)`` computes the value from the row.
 
 The functions are the ones ``sim.scenario.distributions`` defines, with the
 same special functions (``ndtri`` and ``gammaincinv`` are scipy's own compiled
-code, called from numba), so the SimPy engine and the batch engine turn the
-same uniform into the same number.
+code, called from numba), and the distributions' own ``quantile`` calls this
+code where it has no plain formula (gamma), so the SimPy engine and the batch
+engine turn the same uniform into the same number. A gamma row carries the
+table of its shape (``sim.scenario.gamma_table``) after its parameters.
 """
 
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 import llvmlite.binding
@@ -24,12 +27,15 @@ import numpy as np
 from numba import njit, types
 from numba.extending import get_cython_function_address
 
+from sim.scenario.gamma_table import gamma_table, table_quantile
+
 if TYPE_CHECKING:
     from sim.scenario.distributions import _Dist
 
 FIXED, EXPONENTIAL, LOGNORMAL, UNIFORM, TRIANGULAR, GAMMA, WEIBULL, EMPIRICAL = range(8)
 PARAMETERS = 4
-"""Row layout: ``[code, p0, p1, p2, p3]``; an empirical row has its value count in p0 and the values after."""
+"""Row layout: ``[code, p0, p1, p2, p3]``; an empirical row has its value count in p0 and the values after; a gamma
+row is ``[code, shape, scale, 1 if a table follows else 0, 0, table...]``."""
 
 
 
@@ -65,7 +71,7 @@ def encode(dist: "_Dist") -> np.ndarray:
     elif kind == "triangular":
         code, parameters = TRIANGULAR, [dist.low, dist.mode, dist.high]  # type: ignore[attr-defined]
     elif kind == "gamma":
-        code, parameters = GAMMA, [dist.shape, dist.scale]  # type: ignore[attr-defined]
+        return gamma_row(dist.shape, dist.scale)  # type: ignore[attr-defined]
     elif kind == "weibull":
         code, parameters = WEIBULL, [dist.shape, dist.scale]  # type: ignore[attr-defined]
     elif kind == "empirical":
@@ -76,6 +82,15 @@ def encode(dist: "_Dist") -> np.ndarray:
     row = np.zeros(1 + PARAMETERS)
     row[0] = code
     row[1:1 + len(parameters)] = parameters
+    return row
+
+
+@lru_cache(maxsize=256)
+def gamma_row(shape: float, scale: float) -> np.ndarray:
+    """The row of a gamma distribution, with the table of its shape when one reaches the tolerance."""
+    table = gamma_table(shape)
+    row = np.concatenate([[GAMMA, shape, scale, 0.0 if table is None else 1.0, 0.0], [] if table is None else table])
+    row.flags.writeable = False
     return row
 
 
@@ -107,7 +122,19 @@ def quantile(row: np.ndarray, u: float) -> float:
             return low + math.sqrt(u * width * (mode - low))
         return high - math.sqrt((1 - u) * width * (high - mode))
     if code == GAMMA:
+        if row[3] > 0:
+            return row[2] * table_quantile(row[1 + PARAMETERS:], u)
         return row[2] * gammaincinv(row[1], u)
     if code == WEIBULL:
         return row[2] * (-math.log1p(-u)) ** (1 / row[1])
     return row[1 + PARAMETERS + int(u * int(row[1]))]  # EMPIRICAL
+
+
+@njit(cache=True)
+def quantiles(row: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """``quantile`` of every element of ``u`` (any shape)."""
+    flat = u.ravel()
+    out = np.empty(flat.size)
+    for i in range(flat.size):
+        out[i] = quantile(row, flat[i])
+    return out.reshape(u.shape)
