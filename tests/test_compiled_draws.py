@@ -14,7 +14,7 @@ from pydantic import TypeAdapter
 from scipy.special import gammaincinv
 
 from sim.model.batch.draws import draw, key_of, stream_key_of, uniform_at
-from sim.model.streams import Streams, quantity_key, root_key
+from sim.model.streams import Streams, quantity_key, root_key, unit
 from sim.scenario.distributions import Distribution
 from sim.scenario.gamma_table import LOWER, UPPER, gamma_table, table_quantile
 from sim.scenario.quantiles import encode, encode_all, quantile
@@ -85,3 +85,9 @@ def test_a_shape_the_table_cannot_reach_draws_from_scipy_itself() -> None:
     assert gamma_table(0.05) is None  # quantiles down to 1e-320: the log-log tail cannot hold them
     u = np.array([1e-6, 0.3, 0.999])
     assert list(dist.quantiles(u)) == list(3 * gammaincinv(0.05, u))
+
+
+def test_no_stream_gives_exactly_0_or_1() -> None:
+    """With 53 bits plus a half, the largest word would round up to 1.0 and an exponential draw to infinity."""
+    assert unit(2 ** 64 - 1) == 1 - 2.0 ** -53 and unit(0) == 2.0 ** -53
+    assert 0.0 < unit(2 ** 63 + 2 ** 12 - 1) < 1.0

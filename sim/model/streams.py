@@ -37,7 +37,10 @@ _MASK = (1 << 64) - 1
 _GOLDEN = 0x9E3779B97F4A7C15
 _M1, _M2 = 0xBF58476D1CE4E5B9, 0x94D049BB133111EB
 _HALF_ULP = 0.5
-_SCALE = 2.0 ** -53
+_SHIFT = 12
+_SCALE = 2.0 ** -52
+"""A uniform is the top 52 bits of a mixed word, plus a half, over 2**52: every value is exact in float64, so the
+largest is 1 - 2**-53 and the smallest 2**-53 (with 53 bits, the half would round the largest up to 1.0)."""
 
 
 def _mix(z: int) -> int:
@@ -71,9 +74,14 @@ def stream_key(replication_key: int, quantity: str) -> int:
     return _mix(replication_key ^ quantity_key(quantity))
 
 
+def unit(bits: int) -> float:
+    """A 64-bit word as a uniform in (0, 1), never 0 or 1."""
+    return ((bits >> _SHIFT) + _HALF_ULP) * _SCALE
+
+
 def uniform(key: int, n: int) -> float:
-    """The n-th uniform of the stream with ``key``: in (0, 1), never 0 or 1."""
-    return ((_mix(key ^ _counter(n)) >> 11) + _HALF_ULP) * _SCALE
+    """The n-th uniform of the stream with ``key``."""
+    return unit(_mix(key ^ _counter(n)))
 
 
 class Stream:
@@ -95,7 +103,7 @@ class Stream:
         z = self.key ^ z ^ (z >> 31)
         z = ((z ^ (z >> 30)) * _M1) & _MASK
         z = ((z ^ (z >> 27)) * _M2) & _MASK
-        return (((z ^ (z >> 31)) >> 11) + _HALF_ULP) * _SCALE
+        return (((z ^ (z >> 31)) >> _SHIFT) + _HALF_ULP) * _SCALE
 
     def at(self, index: int) -> float:
         """Uniform number ``index`` of the stream, without moving on: for per-attempt or per-call quantities,
@@ -138,5 +146,5 @@ def uniforms(keys: np.ndarray, draws: np.ndarray) -> np.ndarray:
     keys = np.asarray(keys, dtype=np.uint64)
     draws = np.asarray(draws, dtype=np.uint64)
     counter = _mix_array(draws * np.uint64(_GOLDEN) + np.uint64(_GOLDEN))
-    bits = _mix_array(keys ^ counter) >> np.uint64(11)
+    bits = _mix_array(keys ^ counter) >> np.uint64(_SHIFT)
     return (bits.astype(np.float64) + _HALF_ULP) * _SCALE

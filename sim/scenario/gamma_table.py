@@ -14,7 +14,7 @@ but not in the tails, so each third of the range gets a coordinate in which it
 is smooth: ``log x`` against ``log u`` below ``LOWER`` (there ``x`` grows like
 ``u**(1/shape)``), ``x`` against ``u`` in the middle, and ``x`` against ``-log(1-u)``
 above ``UPPER`` (where ``x`` grows like ``-log(1-u)``). The nodes span every
-uniform a stream can give, from 2**-54 to 1 - 2**-53.
+uniform a stream can give (2**-53 to 1 - 2**-53, ``sim.model.streams.unit``).
 
 Every table is checked when it is built: at the midpoint between each pair of
 nodes (where a cubic Hermite curve is furthest from the truth) it must agree

@@ -11,7 +11,7 @@ import numpy as np
 
 from numba import njit
 
-from sim.model.streams import _GOLDEN, _HALF_ULP, _M1, _M2, _SCALE, _mix_array, quantity_key, root_key, uniforms
+from sim.model.streams import _GOLDEN, _HALF_ULP, _M1, _M2, _SCALE, _SHIFT, _mix_array, quantity_key, root_key, uniforms
 from sim.scenario.distributions import _Dist
 from sim.scenario.quantiles import quantile
 
@@ -43,7 +43,7 @@ class BatchStreams:
 
 # The same numbers inside compiled code, one at a time: a replication's kernel draws what it needs when it needs it.
 
-_U30, _U27, _U31, _U11 = np.uint64(30), np.uint64(27), np.uint64(31), np.uint64(11)
+_U30, _U27, _U31, _USHIFT = np.uint64(30), np.uint64(27), np.uint64(31), np.uint64(_SHIFT)
 _UGOLDEN, _UM1, _UM2 = np.uint64(_GOLDEN), np.uint64(_M1), np.uint64(_M2)
 
 
@@ -65,7 +65,7 @@ def key_of(parent: np.uint64, index: np.uint64) -> np.uint64:
 @njit(cache=True)
 def uniform_at(key: np.uint64, n: int) -> float:
     """Uniform ``n`` of the stream with ``key``: ``sim.model.streams.uniform(key, n)``, in (0, 1)."""
-    return (float(key_of(key, np.uint64(n)) >> _U11) + _HALF_ULP) * _SCALE
+    return (float(key_of(key, np.uint64(n)) >> _USHIFT) + _HALF_ULP) * _SCALE
 
 
 @njit(cache=True)
