@@ -166,7 +166,7 @@ def account(result: np.ndarray, out: np.ndarray, columns: np.ndarray, times: np.
                 due_to_delay += 1.0
                 late_killed += killed
                 late_wounded += wounded
-            for p in range(parts):
+            for p in range(parts if decisive else 0):  # the budget is undefined without a message through
                 if opens[p] <= t < closes[p]:
                     charged[p] += 1.0
                     charged_killed[p] += killed
