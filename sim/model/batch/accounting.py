@@ -28,7 +28,7 @@ from numba import njit
 from sim.model.accounting import LATE, PARTS
 from sim.model.batch.draws import BatchStreams, draw
 from sim.model.batch.inputs import NoticeDraws, Plan
-from sim.model.batch.kernel import OUTPUTS
+from sim.model.batch.kernel import OK, OUTPUTS
 from sim.scenario.quantiles import encode
 from sim.scenario.schema import Scenario
 from sim.scenario.units import MINUTES_PER_DAY
@@ -61,7 +61,10 @@ KERNEL = ("first_call", "attempts", "hold_time", "message_through", "abort_order
 
 def strike_columns(scenario: Scenario, out: np.ndarray, plan: Plan, streams: BatchStreams, detect: np.ndarray,
                    drawn: NoticeDraws, relay: np.ndarray, latency: np.ndarray) -> Columns:
-    """Every outcome column, in the order of ``strike_outcomes``, from the kernel's ``out`` (rows ``OUTPUTS``)."""
+    """Every outcome column, in the order of ``strike_outcomes``, from the kernel's ``out`` (rows ``OUTPUTS``).
+
+    Replications the kernel did not settle (``status`` not ``OK``: the engine computes them again) are NaN.
+    """
     strike = scenario.strike
     assert strike is not None
     late = np.asarray(scenario.report.late_after, dtype=float)
@@ -70,7 +73,8 @@ def strike_columns(scenario: Scenario, out: np.ndarray, plan: Plan, streams: Bat
     part = {key: i for i, key in enumerate(PART_KEYS)}
     desk = np.array([part[p.key] for p in PARTS if p.desk], dtype=np.int64)
     origin = scenario.origin_minutes
-    account(result, out, columns, plan.times, plan.sites, scenario.horizon, strike.start,
+    settled = out[OUTPUTS.index("status")] == OK
+    account(result, out, settled, columns, plan.times, plan.sites, scenario.horizon, strike.start,
             (encode(strike.harm.killed), streams.keys("harm.killed"), encode(strike.harm.wounded),
              streams.keys("harm.wounded")),
             detect, drawn.due, drawn.check_time, drawn.error_km, relay, latency, desk,
@@ -99,10 +103,10 @@ def _flag(condition: bool) -> float:
 
 
 @njit(cache=True)
-def account(result: np.ndarray, out: np.ndarray, columns: np.ndarray, times: np.ndarray, sites: np.ndarray,
-            horizon: float, start: float, harm: tuple, detect: np.ndarray, due: np.ndarray, check_time: np.ndarray,
-            error_km: np.ndarray, relay: np.ndarray, latency: np.ndarray, desk: np.ndarray, has_notice: bool,
-            origin: float, late: np.ndarray) -> None:
+def account(result: np.ndarray, out: np.ndarray, settled: np.ndarray, columns: np.ndarray, times: np.ndarray,
+            sites: np.ndarray, horizon: float, start: float, harm: tuple, detect: np.ndarray, due: np.ndarray,
+            check_time: np.ndarray, error_km: np.ndarray, relay: np.ndarray, latency: np.ndarray, desk: np.ndarray,
+            has_notice: bool, origin: float, late: np.ndarray) -> None:
     """Fill ``result[row, r]`` (rows ``HEAD``, then delay, releases and killed per part, then ``late``)."""
     killed_row, killed_keys, wounded_row, wounded_keys = harm
     parts = len(PART_KEYS)
@@ -110,6 +114,9 @@ def account(result: np.ndarray, out: np.ndarray, columns: np.ndarray, times: np.
     charged, charged_killed = np.empty(parts), np.empty(parts)
     releases = times.shape[1]
     for r in range(times.shape[0]):
+        if not settled[r]:
+            result[:, r] = NAN
+            continue
         k = out[:, r]
         first_call, message, first_hit = k[columns[K_FIRST_CALL]], k[columns[K_MESSAGE]], k[columns[K_FIRST_HIT]]
         called, decisive = not math.isnan(first_call), not math.isnan(message)
