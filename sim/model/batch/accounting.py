@@ -1,14 +1,14 @@
 """``sim.model.accounting.strike_outcomes`` for a whole batch, in one compiled pass per replication.
 
-Picture replication 7 of the stochastic Deir ez-Zor afternoon after the
-kernel: the abort reached the aircraft at 17:14, so releases 1 to 20 of 37
-fell, all on the positions. ``account`` walks those 20 releases once, in time
-order: it draws each one's killed and wounded (draw i of the streams
-``harm.killed`` and ``harm.wounded`` for release i, as ``plan_releases``
-does, but only for the releases that fell on a site, since the others count
-for nothing) and adds them to every sum it belongs to: the totals, the
-releases between first call and message, those due to delay, and the part
-of the delay budget whose window holds it.
+Picture replication 0 of the stochastic Deir ez-Zor afternoon after the
+kernel: the abort reached the aircraft at about 16:26, so 19 of the 37
+releases fell, all on the positions. ``account`` walks the releases once, in
+time order: it draws the killed and wounded of each one that fell (draw i of
+the streams ``harm.killed`` and ``harm.wounded`` for release i, as
+``plan_releases`` does, but only for releases that fell on a site, since the
+others count for nothing) and adds them to every sum they belong to: the
+totals, the releases between first call and message, those due to delay, and
+the part of the delay budget whose window holds the release.
 
 Each sum starts at 0.0 and adds the releases in time order, and every window
 edge is computed with the same operations in the same order as the SimPy
