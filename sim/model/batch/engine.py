@@ -4,7 +4,8 @@ Picture a sweep point of 1,000 replications of the stochastic Deir ez-Zor
 afternoon. The SimPy model walks through each one event by event; here the
 random numbers of all 1,000 are drawn as arrays from the same streams
 (``inputs``), a compiled loop works out each replication's calls and strike
-(``kernel``), and the accounting runs on columns (``accounting``). The
+(``kernel``), and a second compiled pass draws the harm of the releases that
+fell and adds up every outcome (``accounting``). The
 result is, replication by replication, what ``run_replication`` returns, to
 rounding (the tests demand 1e-9). A replication the kernel cannot settle
 exactly (the notice still at the desk when the caller dials) is run on the
@@ -73,28 +74,5 @@ def _computed(scenario: Scenario, seed: int, ks: np.ndarray, spells: int) -> tup
     run_kernel(out, scenario.horizon, (plan.times, plan.sites >= 0, strike.start, latency), caller, notice,
                background, seat_group, scenario.desk.duty_officers.count, relay, fixed, alt,
                scenario.desk.precedence == "urgent_preempts")
-    k = dict(zip(OUTPUTS, out))
-    status = k["status"].astype(np.int64)
-    stop = np.where(np.isnan(k["strike_stop"]), np.inf, k["strike_stop"])
-    fallen = ((plan.times < stop[:, None]) & (plan.times < scenario.horizon) & (k["held"] == 0)[:, None]
-              & (strike.start < scenario.horizon))
-    hit = fallen & (plan.sites >= 0)
-    killed, wounded = _harm(strike, streams, hit)
-    first_hit = k["first_hit"]
-    detect = caller[0]
-    objection = np.where(k["caught"] > 0, drawn.due + drawn.check_time, np.nan)
-    columns = strike_columns(scenario, k, plan.times, fallen, killed, wounded, first_hit + detect, objection,
-                             drawn.error_km, relay, latency)
-    return columns, status
-
-
-def _harm(strike, streams: BatchStreams, hit: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Killed and wounded of each release that fell on a site (draw i of the harm streams for release i)."""
-    values = []
-    for dist, quantity in ((strike.harm.killed, "harm.killed"), (strike.harm.wounded, "harm.wounded")):
-        harm = np.zeros(hit.shape)
-        if hit.any():
-            u = streams.uniforms(quantity, hit.shape[1])
-            harm[hit] = dist.quantiles(u[hit])
-        values.append(harm)
-    return values[0], values[1]
+    status = out[OUTPUTS.index("status")].astype(np.int64)
+    return strike_columns(scenario, out, plan, streams, caller[0], drawn, relay, latency), status
