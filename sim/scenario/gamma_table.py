@@ -31,8 +31,9 @@ from functools import lru_cache
 from typing import Optional
 
 import numpy as np
-from numba import njit
 from scipy.special import gammainccinv, gammaincinv, gammaln
+
+from sim.compiled import njit
 
 LOWER, UPPER = 0.05, 0.95
 TAIL_NODES, MIDDLE_NODES = 1024, 2048

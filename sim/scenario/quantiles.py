@@ -24,9 +24,10 @@ from typing import TYPE_CHECKING, Any
 
 import llvmlite.binding
 import numpy as np
-from numba import njit, types
+from numba import types
 from numba.extending import get_cython_function_address
 
+from sim.compiled import njit
 from sim.scenario.gamma_table import gamma_table, table_quantile
 
 if TYPE_CHECKING:

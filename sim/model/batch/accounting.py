@@ -23,8 +23,8 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit
 
+from sim.compiled import njit
 from sim.model.accounting import LATE, PARTS
 from sim.model.batch.draws import BatchStreams, uniform_at
 from sim.model.batch.inputs import NoticeDraws, Plan

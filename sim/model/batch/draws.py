@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from numba import njit
-
+from sim.compiled import njit
 from sim.model.streams import _GOLDEN, _HALF_ULP, _M1, _M2, _SCALE, _SHIFT, _mix_array, quantity_key, root_key, uniforms
 from sim.scenario.distributions import _Dist
 from sim.scenario.quantiles import quantile

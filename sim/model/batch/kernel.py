@@ -25,8 +25,8 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit
 
+from sim.compiled import njit
 from sim.model.batch.seats import INF, OVERFLOW, answer, occupy
 
 OK, MORE_SPELLS, SIMPY = 0, 1, 2

@@ -22,7 +22,8 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit
+
+from sim.compiled import njit
 
 INF = math.inf
 OVERFLOW = -1.0
