@@ -4,15 +4,19 @@ A replay writes it to ``trace.jsonl`` and draws the timeline from it; a
 sweep of thousands of replications keeps none of it, so the model talks to a
 ``Trace`` or to a ``NullTrace`` that drops everything at no cost.
 
+A hotline-only replay of 200,000 calls records 200,000 events, so an event
+is a plain named tuple ``(time, kind, actor, detail)``: recording one is a
+tuple and the keyword dict, nothing more, and ``trace.jsonl`` is written
+from the same tuples (``sim.results.run_folder``).
+
 The kinds of event form a closed set (``Kind``): the timeline, the tests and
 anyone reading a trace file can rely on every kind being one of these.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any
+from typing import Any, NamedTuple
 
 
 class Kind(str, Enum):
@@ -47,16 +51,11 @@ class Kind(str, Enum):
         return self.value
 
 
-@dataclass(frozen=True)
-class Event:
-    time: float
+class Event(NamedTuple):
+    time: float  # minutes after the start
     kind: Kind
     actor: str
-    detail: dict[str, Any] = field(default_factory=dict)
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"time": round(self.time, 6), "kind": self.kind.value, "actor": self.actor,
-                "detail": self.detail}
+    detail: dict[str, Any]  # what else there is to say, by name: numbers, words, flags, lists of words
 
 
 class Trace:

@@ -4,6 +4,18 @@
 ``n`` each time and points ``results/runs/latest`` at it, so yesterday's run
 is still there when today's disagrees with it. ``--out DIR`` writes exactly
 to ``DIR`` for scripts that want a fixed place.
+
+``trace.jsonl`` is JSON Lines: one event per line, in the order it happened,
+as an object with four keys in this order::
+
+    {"time":115.0,"kind":"release","actor":"strike","detail":{"index":1,"killed":1.41,"site":0,"wounded":1.53}}
+
+``time`` is minutes after the start, written exactly (the shortest text that
+reads back as the same float), ``kind`` is one of ``sim.model.trace.Kind``,
+``detail`` has its keys sorted. A 200,000-call hotline-only replay writes
+200,000 lines, so each line is formatted directly from the event's tuple,
+without spaces, and the file is written in blocks as it is formatted.
+``read_trace`` gives back the very events ``write_trace`` was given.
 """
 
 from __future__ import annotations
@@ -11,12 +23,16 @@ from __future__ import annotations
 import json
 import os
 import re
+from functools import lru_cache
+from itertools import islice
 from pathlib import Path
 from typing import Any, Iterable
 
-from sim.model.trace import Event
+from sim.model.trace import Event, Kind
 
 DEFAULT_ROOT = Path("results") / "runs"
+BLOCK = 4096  # trace lines formatted and written at a time
+_DETAIL = json.JSONEncoder(sort_keys=True, separators=(",", ":"))
 
 
 def slug(text: str) -> str:
@@ -50,7 +66,28 @@ def write_json(path: Path, data: Any) -> None:
     path.write_text(json.dumps(data, indent=2, sort_keys=True, allow_nan=False) + "\n")
 
 
+@lru_cache(maxsize=256)
+def _text(actor: str) -> str:
+    """An actor's name as a JSON string: a replay has a handful, each repeated on thousands of lines."""
+    return json.dumps(actor)
+
+
+def trace_line(event: Event) -> str:
+    """One line of ``trace.jsonl`` (the format is in the module's docstring)."""
+    time, kind, actor, detail = event
+    return (f'{{"time":{float(time)!r},"kind":"{kind.value}","actor":{_text(actor)},'
+            f'"detail":{_DETAIL.encode(detail) if detail else "{}"}}}\n')
+
+
 def write_trace(path: Path, events: Iterable[Event]) -> None:
+    lines = map(trace_line, events)
     with path.open("w") as f:
-        for event in events:
-            f.write(json.dumps(event.as_dict(), sort_keys=True) + "\n")
+        while block := "".join(islice(lines, BLOCK)):
+            f.write(block)
+
+
+def read_trace(path: Path) -> list[Event]:
+    """The events of a ``trace.jsonl``, as the replay recorded them."""
+    with path.open() as f:
+        rows = [json.loads(line) for line in f]
+    return [Event(row["time"], Kind(row["kind"]), row["actor"], row["detail"]) for row in rows]
