@@ -21,6 +21,10 @@ def test_a_line_is_the_documented_compact_object() -> None:
                                    '"detail":{"index":1,"killed":1.5,"site":0,"wounded":0.25}}\n')
     back = Event(0, Kind.SEAT_BACK, 'POC "Alpha" ü', {})  # the clock starts at the integer 0
     assert trace_line(back) == '{"time":0.0,"kind":"poc_back","actor":"POC \\"Alpha\\" \\u00fc","detail":{}}\n'
+    checked = Event(65.0, Kind.NOTICE_CHECKED, "receiving side",
+                    {"sites": [0, 2], "conflict": True, "error_km": float("nan"), "note": 'a "b"'})
+    assert trace_line(checked) == ('{"time":65.0,"kind":"notice_checked","actor":"receiving side",'
+                                   '"detail":{"conflict":true,"error_km":NaN,"note":"a \\"b\\"","sites":[0,2]}}\n')
 
 
 def test_time_is_written_exactly() -> None:

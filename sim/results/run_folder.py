@@ -12,7 +12,8 @@ as an object with four keys in this order::
 
 ``time`` is minutes after the start, written exactly (the shortest text that
 reads back as the same float), ``kind`` is one of ``sim.model.trace.Kind``,
-``detail`` has its keys sorted. A 200,000-call hotline-only replay writes
+``detail`` has its keys sorted (an undefined figure in it is ``NaN``, as
+Python's ``json`` writes and reads it). A 200,000-call hotline-only replay writes
 200,000 lines, so each line is formatted directly from the event's tuple,
 without spaces, and the file is written in blocks as it is formatted.
 ``read_trace`` gives back the very events ``write_trace`` was given.
@@ -21,6 +22,7 @@ without spaces, and the file is written in blocks as it is formatted.
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 from functools import lru_cache
@@ -32,7 +34,7 @@ from sim.model.trace import Event, Kind
 
 DEFAULT_ROOT = Path("results") / "runs"
 BLOCK = 4096  # trace lines formatted and written at a time
-_DETAIL = json.JSONEncoder(sort_keys=True, separators=(",", ":"))
+_COMPACT = json.JSONEncoder(separators=(",", ":"))
 
 
 def slug(text: str) -> str:
@@ -67,16 +69,25 @@ def write_json(path: Path, data: Any) -> None:
 
 
 @lru_cache(maxsize=256)
-def _text(actor: str) -> str:
-    """An actor's name as a JSON string: a replay has a handful, each repeated on thousands of lines."""
-    return json.dumps(actor)
+def _text(word: str) -> str:
+    """A name or word as a JSON string: a replay has a handful, each repeated on thousands of lines."""
+    return json.dumps(word)
+
+
+def _value(value: Any) -> str:
+    """A detail as JSON: numbers and words (nearly all of a trace) directly, the rest by ``json``."""
+    if type(value) is float and math.isfinite(value):
+        return float.__repr__(value)
+    if type(value) is str:
+        return _text(value)
+    return _COMPACT.encode(value)
 
 
 def trace_line(event: Event) -> str:
     """One line of ``trace.jsonl`` (the format is in the module's docstring)."""
     time, kind, actor, detail = event
-    return (f'{{"time":{float(time)!r},"kind":"{kind.value}","actor":{_text(actor)},'
-            f'"detail":{_DETAIL.encode(detail) if detail else "{}"}}}\n')
+    items = ",".join([f"{_text(key)}:{_value(detail[key])}" for key in sorted(detail)])
+    return f'{{"time":{float(time)!r},"kind":"{kind._value_}","actor":{_text(actor)},"detail":{{{items}}}}}\n'
 
 
 def write_trace(path: Path, events: Iterable[Event]) -> None:
