@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from sim import api
 from sim.model.trace import Event, Kind
 from sim.model.world import run_replication
 from sim.results.run_folder import read_trace, trace_line, write_trace
@@ -58,3 +59,11 @@ def test_a_kind_outside_the_closed_set_is_refused(tmp_path: Path) -> None:
     path.write_text('{"time":1.0,"kind":"coffee_break","actor":"POC","detail":{}}\n')
     with pytest.raises(ValueError, match="coffee_break"):
         read_trace(path)
+
+
+def test_the_run_folder_trace_is_the_runs_events(tmp_path: Path) -> None:
+    run = api.simulate(api.load("deir_ez_zor_2016_duty_officer"))
+    run.write(tmp_path)
+    events = read_trace(tmp_path / "trace.jsonl")
+    assert events == list(run.events)
+    assert [e.kind for e in events].count(Kind.RELEASE) == run.outcomes["releases_total"]

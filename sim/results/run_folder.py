@@ -30,7 +30,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any, Iterable
 
-from sim.model.trace import Event, Kind
+from sim.model.trace import Event, Kind, Row
 
 DEFAULT_ROOT = Path("results") / "runs"
 BLOCK = 4096  # trace lines formatted and written at a time
@@ -83,14 +83,14 @@ def _value(value: Any) -> str:
     return _COMPACT.encode(value)
 
 
-def trace_line(event: Event) -> str:
+def trace_line(event: Row) -> str:
     """One line of ``trace.jsonl`` (the format is in the module's docstring)."""
     time, kind, actor, detail = event
     items = ",".join([f"{_text(key)}:{_value(detail[key])}" for key in sorted(detail)])
     return f'{{"time":{float(time)!r},"kind":"{kind._value_}","actor":{_text(actor)},"detail":{{{items}}}}}\n'
 
 
-def write_trace(path: Path, events: Iterable[Event]) -> None:
+def write_trace(path: Path, events: Iterable[Row]) -> None:
     lines = map(trace_line, events)
     with path.open("w") as f:
         while block := "".join(islice(lines, BLOCK)):
