@@ -75,9 +75,6 @@ class Trace:
         self._actors: list[str] = []
         self._details: list[dict[str, Any]] = []
 
-    def __len__(self) -> int:
-        return len(self._times)
-
     def record(self, time: float, kind: Kind, actor: str, **detail: Any) -> None:
         self._times.append(time)
         self._kinds.append(kind)

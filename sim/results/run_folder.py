@@ -13,10 +13,11 @@ as an object with four keys in this order::
 ``time`` is minutes after the start, written exactly (the shortest text that
 reads back as the same float), ``kind`` is one of ``sim.model.trace.Kind``,
 ``detail`` has its keys sorted (an undefined figure in it is ``NaN``, as
-Python's ``json`` writes and reads it). A 200,000-call hotline-only replay writes
-200,000 lines, so each line is formatted directly from the event's tuple,
-without spaces, and the file is written in blocks as it is formatted.
-``read_trace`` gives back the very events ``write_trace`` was given.
+Python's ``json`` writes and reads it). A 200,000-call hotline-only replay
+writes 200,000 lines, so each line is formatted directly from the event's
+tuple, without spaces, and the file is written in blocks as it is
+formatted. ``read_trace`` gives back the very events ``write_trace`` was
+given.
 """
 
 from __future__ import annotations
