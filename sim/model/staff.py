@@ -104,7 +104,7 @@ class StaffPool:
         self.precedence = precedence
         self.trace = trace
         self.absences_traced = absences_traced
-        self._line: list[tuple[int, float, int, SeatRequest]] = []  # heap of (*key, request)
+        self._line: list[tuple[Key, SeatRequest]] = []  # a heap
         self._order = itertools.count()
 
     def __len__(self) -> int:
@@ -122,7 +122,7 @@ class StaffPool:
         if seat is not None:
             self._answer(seat, request)
         else:
-            heapq.heappush(self._line, (*key, request))
+            heapq.heappush(self._line, (key, request))
             request.queued = True
         return request
 
@@ -166,7 +166,7 @@ class StaffPool:
     def _offer(self, seat: Seat) -> None:
         """``seat`` answers the first caller in line who has not hung up, if it is free."""
         while self._line and seat.free:
-            request = heapq.heappop(self._line)[-1]
+            request = heapq.heappop(self._line)[1]
             if request.queued:
                 request.queued = False
                 self._answer(seat, request)
