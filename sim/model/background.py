@@ -114,9 +114,10 @@ class BackgroundTraffic:
         officers = self.desk.duty_officers
         officer = officers.request(urgent=False) if len(officers) else None
         with officer if officer is not None else contextlib.nullcontext():
+            waits: list[simpy.Event] = [poc, *([officer] if officer is not None else [])]
             give_up = None if patience is None else Deadline(self.env, patience)
             since = self.env.now
-            yield self.env.any_of([e for e in (poc, officer, give_up) if e is not None])
+            yield self.env.any_of(waits + ([give_up] if give_up is not None else []))
             if poc.triggered:
                 return True
             if officer is None or not officer.triggered:
