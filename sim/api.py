@@ -37,7 +37,7 @@ from matplotlib.figure import Figure
 from sim.experiment.executors import Executor, LocalExecutor
 from sim.experiment.plan import SweepPlan, override as factor_override, plan_replications, plan_sweep
 from sim.experiment.sweep import Progress, run_plan
-from sim.model.trace import Event
+from sim.model.trace import Event, Trace
 from sim.model.world import run_replication
 from sim.results import tables
 from sim.results.html_report import SWEEP_COPY, write_report
@@ -154,7 +154,12 @@ class Run:
     seed: int
     replication: int
     outcomes: dict[str, float]
-    events: tuple[Event, ...] = field(repr=False)
+    recorded: Trace = field(repr=False)
+
+    @cached_property
+    def events(self) -> tuple[Event, ...]:
+        """Every event in order (made when first asked: ``write`` goes straight from the recorded trace)."""
+        return tuple(self.recorded.events)
 
     def trace(self) -> pd.DataFrame:
         """Every event, one row each: time (min), kind, actor and the event's details as columns."""
@@ -184,7 +189,7 @@ class Run:
         write_json(folder / "summary.json", {**document, "clock_origin": loaded.scenario.clock_origin,
                                              "scenario_fingerprint": loaded.fingerprint,
                                              "environment": environment()})
-        write_trace(folder / "trace.jsonl", self.events)
+        write_trace(folder / "trace.jsonl", self.recorded.rows())
         figure = self.timeline(folder / "timeline.png")
         if figure is not None:
             figure.savefig(folder / "timeline.svg", metadata={"Date": None})
@@ -195,7 +200,7 @@ def simulate(scenario: LoadedScenario, seed: Optional[int] = None, replication: 
     """Replication ``replication`` of ``scenario`` under ``seed`` (default: the scenario's), traced."""
     seed = scenario.seed if seed is None else seed
     result = run_replication(scenario.scenario, seed, replication, trace=True)
-    return Run(scenario, seed, replication, result.outcomes, tuple(result.trace.events))
+    return Run(scenario, seed, replication, result.outcomes, result.trace)
 
 
 class Results:

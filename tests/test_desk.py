@@ -167,6 +167,26 @@ def test_urgent_preempts_breaks_off_a_routine_call_and_resumes_it() -> None:
     assert _desk("urgent_preempts") == {"A": [0, 7, 15], "U": [2, 7], "B": [15, 25]}
 
 
+def test_a_caller_who_hangs_up_in_line_is_skipped() -> None:
+    # One POC busy 0-10 with A; B (called at 1) hangs up at 4, C (called at 2) is next: 10-15, then
+    # D (called at 3) 15-20. B never reaches the POC.
+    env = simpy.Environment()
+    pool = StaffPool(env, ["POC"], "fifo", NullTrace())
+    log: dict[str, list[float]] = {}
+
+    def impatient() -> Generator[simpy.Event, object, None]:
+        yield env.timeout(1)
+        with pool.request(False) as request:
+            yield env.any_of([request, env.timeout(3)])
+            log["B"] = [env.now, float(request.triggered)]
+
+    env.process(impatient())
+    for name, at, minutes in (("A", 0, 10), ("C", 2, 5), ("D", 3, 5)):
+        env.process(_serve(env, pool, name, False, at, minutes, log))
+    env.run()
+    assert log == {"A": [0, 10], "B": [4, 0.0], "C": [10, 15], "D": [15, 20]}
+
+
 def test_a_routine_call_answered_but_not_begun_is_not_broken_off() -> None:
     # R is answered by the POC at 0 but spends 3 minutes with a duty officer before its 10-minute call
     # begins; U rings at 1, finds nothing in progress to break off and waits: served at 13.

@@ -81,21 +81,22 @@ class BackgroundTraffic:
         self.record.measured_to = self.env.now
 
     def _call(self, n: int, measured: bool) -> Generator[simpy.Event, object, None]:
-        env, config, pocs = self.env, self.config, self.desk.pocs
+        env, pocs = self.env, self.desk.pocs
         arrived = env.now
-        service = config.service_time.quantile(self.service.at(n))
-        patience = None if config.patience is None else config.patience.quantile(self.patience.at(n))
         with pocs.request(urgent=False) as poc:
-            served = yield from self._ring(n, poc, patience)
+            served = yield from self._ring(n, poc)
             if self.trace.enabled:
                 self.trace.record(env.now, Kind.BACKGROUND_CALL, ACTOR, arrived=round(arrived, 4),
                                   outcome="answered" if served else "abandoned")
             if measured:
                 self.record.waits.append(env.now - arrived)
                 self.record.served.append(served)
-                if served:
+            left = 0.0
+            if served:
+                service = self.config.service_time.quantile(self.service.at(n))
+                if measured:
                     self.record.busy_time += service
-            left = (yield from self._serve(poc, service)) if served else 0.0
+                left = yield from self._serve(poc, service)
             key = poc.key
         while left > 0:  # broken off for an urgent call: back at the old place in line
             with pocs.request(urgent=False, key=key) as poc:
@@ -105,10 +106,11 @@ class BackgroundTraffic:
         if self._open == 0 and not self.process.is_alive and not self.all_done.triggered:
             self.all_done.succeed()
 
-    def _ring(self, n: int, poc: SeatRequest, patience: Optional[float]) -> Generator[simpy.Event, object, bool]:
+    def _ring(self, n: int, poc: SeatRequest) -> Generator[simpy.Event, object, bool]:
         """Until a POC answers (True) or patience runs out on hold (False); a free duty officer may answer first."""
         if poc.triggered:
             return True
+        patience = None if self.config.patience is None else self.config.patience.quantile(self.patience.at(n))
         officers = self.desk.duty_officers
         officer = officers.request(urgent=False) if len(officers) else None
         with officer if officer is not None else contextlib.nullcontext():

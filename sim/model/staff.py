@@ -18,14 +18,17 @@ is free); a seat that comes ``back`` answers the head of the line at once.
 Several reasons to be away (an away spell, the end of a shift) add up: the
 seat answers again when none is left.
 
-Each seat is one server. The line is kept sorted as callers join (binary
-search, so joining costs the logarithm of its length, not a re-sort), and a
-caller who hangs up is taken out of it.
+Each seat is one server. The line is a heap ordered by place in line, so
+joining it and taking its head cost the logarithm of its length: at 2,000
+routine calls a day one POC has some 1,900 callers waiting by the evening,
+and a hotline-only run far over capacity tens of thousands. A caller who
+hangs up is only marked as gone (taking it out of the middle of the heap
+would cost the length of the line); the head of the line skips it.
 """
 
 from __future__ import annotations
 
-import bisect
+import heapq
 import itertools
 from typing import Any, Literal, Optional
 
@@ -101,15 +104,11 @@ class StaffPool:
         self.precedence = precedence
         self.trace = trace
         self.absences_traced = absences_traced
-        self._line: list[tuple[Key, SeatRequest]] = []
+        self._line: list[tuple[Key, SeatRequest]] = []  # a heap
         self._order = itertools.count()
 
     def __len__(self) -> int:
         return len(self.seats)
-
-    @property
-    def waiting(self) -> int:
-        return len(self._line)
 
     def request(self, urgent: bool, key: Optional[Key] = None) -> SeatRequest:
         """Ring: answered at once by a free seat, or placed in line (at ``key``, to resume a broken-off call)."""
@@ -123,7 +122,7 @@ class StaffPool:
         if seat is not None:
             self._answer(seat, request)
         else:
-            bisect.insort(self._line, (key, request))
+            heapq.heappush(self._line, (key, request))
             request.queued = True
         return request
 
@@ -139,11 +138,8 @@ class StaffPool:
                 self._offer(seat)
             elif self.absences_traced:
                 self.trace.record(self.env.now, Kind.SEAT_AWAY, seat.name)
-        elif request.queued:
-            index = bisect.bisect_left(self._line, (request.key,))
-            if index < len(self._line) and self._line[index][1] is request:
-                del self._line[index]
-            request.queued = False
+        else:
+            request.queued = False  # if still in line: left there, skipped when it reaches the head
 
     def leave(self, seat: Seat) -> None:
         """The person at ``seat`` stops taking calls, after the one in progress."""
@@ -168,10 +164,12 @@ class StaffPool:
         return event
 
     def _offer(self, seat: Seat) -> None:
-        if self._line and seat.free:
-            _, request = self._line.pop(0)
-            request.queued = False
-            self._answer(seat, request)
+        """``seat`` answers the first caller in line who has not hung up, if it is free."""
+        while self._line and seat.free:
+            request = heapq.heappop(self._line)[1]
+            if request.queued:
+                request.queued = False
+                self._answer(seat, request)
 
     def _answer(self, seat: Seat, request: SeatRequest) -> None:
         if seat.request is not None:  # an urgent call takes this seat from a routine one

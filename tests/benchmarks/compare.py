@@ -7,7 +7,9 @@ units of raw SimPy calls (one stochastic replication costs about as much as
 50 raw calls); the 2-worker over 1-worker sweep throughput; peak memory at
 2,000 over 200 replications; the staffing search's and the sensitivity
 analysis's replications per second over a plain sweep's; the batch engine's
-over the SimPy engine's. A ratio fails only when it is worse than its
+over the SimPy engine's; the highest over the lowest cost per SimPy event at
+2, 200 and 2,000 background calls a day; a replay with its trace written
+over the same replay without. A ratio fails only when it is worse than its
 baseline by more than ``TOLERANCE`` (1.5x): the noise of a shared 2-core
 runner stays well inside that, a real regression does not.
 
@@ -86,6 +88,10 @@ RATIOS = (
           _rate_over("test_bench_sensitivity", "test_bench_plain_sweep"), False),
     Ratio("batch_vs_simpy_speedup", "batch engine / SimPy engine replications per second",
           _extra("test_bench_batch_engine_vs_simpy", "speedup_batch_vs_simpy"), False),
+    Ratio("load_cost_per_event_max_over_min", "cost per SimPy event: highest / lowest of 3 loads",
+          _extra("test_bench_cost_per_event_flat_in_load", "cost_per_event_max_over_min"), True),
+    Ratio("trace_vs_traceless", "replay with trace written / without",
+          _extra("test_bench_trace_vs_traceless", "ratio_traced_to_traceless"), True),
 )
 
 

@@ -20,6 +20,8 @@ RUNS = {r["name"]: r for r in (
     run("test_bench_staffing", 0.8, replications=1200),
     run("test_bench_sensitivity", 0.64, replications=640),
     run("test_bench_batch_engine_vs_simpy", speedup_batch_vs_simpy=8.0),
+    run("test_bench_cost_per_event_flat_in_load", cost_per_event_max_over_min=1.8),
+    run("test_bench_trace_vs_traceless", ratio_traced_to_traceless=1.4),
 )}
 
 
