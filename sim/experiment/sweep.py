@@ -25,7 +25,9 @@ from typing import Callable, Iterator, Optional, Protocol, Sequence
 
 from sim.experiment.executors import Executor
 from sim.experiment.plan import SweepPlan
-from sim.run.replications import Batch, run_batch
+import numpy as np
+
+from sim.run.replications import Batch, Table, run_table
 from sim.scenario.design import DesignPoint
 
 MAX_BATCH = 500
@@ -40,7 +42,8 @@ class RowStore(Protocol):
 
     def replications_of(self, point: int) -> set[int]: ...
 
-    def add(self, point: DesignPoint, rows: Sequence[tuple[int, dict[str, float]]]) -> None: ...
+    def add_table(self, point: DesignPoint, replications: Sequence[int], names: Sequence[str],
+                  values: np.ndarray) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -101,9 +104,10 @@ def run_plan(plan: SweepPlan, store: RowStore, executor: Executor, size: Optiona
                                  total - todo + added, added, time.monotonic() - started))
 
     report()
-    for index, rows in executor.map_unordered(run_batch, _batches(plan, store, stored, size, engine)):
-        store.add(points[index], rows)
-        remaining[index] -= len(rows)
-        added += len(rows)
+    table: Table
+    for table in executor.map_unordered(run_table, _batches(plan, store, stored, size, engine)):
+        store.add_table(points[table.point], table.replications, table.names, table.values)
+        remaining[table.point] -= len(table.replications)
+        added += len(table.replications)
         report()
     return added
