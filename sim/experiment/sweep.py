@@ -75,25 +75,36 @@ def batch_count(plan: SweepPlan, stored: dict[int, int], size: int) -> int:
     return sum(math.ceil(max(plan.replications - stored.get(p.index, 0), 0) / size) for p in plan.points)
 
 
-def _batches(plan: SweepPlan, store: RowStore, stored: dict[int, int], size: int,
-             engine: str) -> Iterator[Batch]:
-    """The missing replications, point by point, asked of the store only when a point comes up."""
+def _batches(plan: SweepPlan, store: RowStore, stored: dict[int, int], size: int, engine: str,
+             tail: Optional[int] = None) -> Iterator[Batch]:
+    """The missing replications, point by point, asked of the store only when a point comes up.
+
+    With ``tail`` (the number of workers), batches shrink once less than two rounds of ``size`` are
+    left: each takes a quarter of what is left, down to ``MIN_BATCH``, so the workers finish within
+    a small batch of each other instead of one waiting out the other's last big batch."""
+    left = sum(max(plan.replications - stored.get(p.index, 0), 0) for p in plan.points)
+    smallest = min(MIN_BATCH, size)
     for point in plan.points:
         if stored.get(point.index, 0) >= plan.replications:
             continue
         have = store.replications_of(point.index) if stored.get(point.index) else set()
         todo = iter(k for k in range(plan.replications) if k not in have)
-        while chunk := tuple(itertools.islice(todo, size)):
+        while chunk := tuple(itertools.islice(todo, size if tail is None else
+                                              max(smallest, min(size, math.ceil(left / (2 * tail)))))):
+            left -= len(chunk)
             yield Batch(point.index, plan.scenarios[point.index], plan.source, plan.seed, chunk, engine)
 
 
 def run_plan(plan: SweepPlan, store: RowStore, executor: Executor, size: Optional[int] = None,
              on_progress: Optional[Callable[[Progress], None]] = None, engine: str = "simpy") -> int:
-    """Run every missing (point, replication) on ``engine`` (``sim.run.engines``); return the rows stored."""
+    """Run every missing (point, replication) on ``engine`` (``sim.run.engines``); return the rows stored.
+
+    Batches hold ``size`` replications, or without it ``batch_size`` of them, shrinking at the end."""
     stored = store.counts()
     remaining = {p.index: plan.replications - stored.get(p.index, 0) for p in plan.points}
     total = len(plan.points) * plan.replications
     todo = sum(remaining.values())
+    tail = executor.workers if not size and executor.workers > 1 else None
     size = size or batch_size(plan.replications, todo, executor.workers)
     points = {p.index: p for p in plan.points}
     started, added = time.monotonic(), 0
@@ -105,7 +116,7 @@ def run_plan(plan: SweepPlan, store: RowStore, executor: Executor, size: Optiona
 
     report()
     table: Table
-    for table in executor.map_unordered(run_table, _batches(plan, store, stored, size, engine)):
+    for table in executor.map_unordered(run_table, _batches(plan, store, stored, size, engine, tail)):
         store.add_table(points[table.point], table.replications, table.names, table.values)
         remaining[table.point] -= len(table.replications)
         added += len(table.replications)

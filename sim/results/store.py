@@ -49,6 +49,9 @@ from sim.scenario.design import DesignPoint
 
 FILE_NAME = "results.sqlite"
 LOCK_NAME = ".hotline.lock"
+FETCH_ROWS = 10_000
+BLOCK_CELLS = 4_000_000
+"""Values of one point read at once (32 MB): all outcomes of up to 70,000 replications."""
 RESULT_FILES = (FILE_NAME, "summary.json", "trace.jsonl")
 """Files that mark a folder as holding a run's results, which no other run may overwrite."""
 
@@ -232,19 +235,33 @@ class ResultStore:
 
     def values(self, outcome: str, point: int) -> np.ndarray:
         """One outcome of one point, by replication; NaN where undefined."""
-        rows = self._db.execute(f"SELECT {_q(outcome)} FROM results WHERE point = ? ORDER BY replication",
-                                (point,))
-        return np.array([np.nan if v is None else v for (v,) in rows], dtype=float)
+        return self.table(point, [outcome])[1][:, 0]
+
+    def table(self, point: int, outcomes: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """The replications of ``point`` in order, and ``outcomes`` as columns (NaN where undefined).
+
+        One query for all of them: SQLite spends most of its time finding and decoding a row, so
+        reading 50 outcomes of a row at once costs little more than reading one. The rows come in
+        chunks, so no more than ``FETCH_ROWS`` rows of Python objects exist at a time."""
+        cursor = self._db.execute(f"SELECT replication, {', '.join(map(_q, outcomes))} FROM results "
+                                  "WHERE point = ? ORDER BY replication", (point,))
+        chunks = [np.array(rows, dtype=float) for rows in iter(lambda: cursor.fetchmany(FETCH_ROWS), [])]
+        array = np.concatenate(chunks) if chunks else np.empty((0, 1 + len(outcomes)))
+        return array[:, 0].astype(np.int64), array[:, 1:]
+
+    def blocks(self, point: int, outcomes: Sequence[str],
+               replications: int) -> Iterator[tuple[list[str], np.ndarray, np.ndarray]]:
+        """``table`` a few outcomes at a time, ``BLOCK_CELLS`` values at most for ``replications`` rows:
+        memory stays bounded however many replications a point holds."""
+        step = max(1, BLOCK_CELLS // max(replications, 1))
+        for start in range(0, len(outcomes), step):
+            names = list(outcomes[start:start + step])
+            yield (names, *self.table(point, names))
 
     def paired(self, outcome: str, point: int, baseline: int) -> tuple[np.ndarray, np.ndarray]:
         """The outcome of two points over the replications both have, aligned by replication."""
-        rows = self._db.execute(
-            f"SELECT a.{_q(outcome)}, b.{_q(outcome)} FROM results a JOIN results b "
-            "ON a.replication = b.replication WHERE a.point = ? AND b.point = ? ORDER BY a.replication",
-            (point, baseline)).fetchall()
-        array = np.array([[np.nan if v is None else v for v in row] for row in rows], dtype=float)
-        array = array.reshape(-1, 2)
-        return array[:, 0], array[:, 1]
+        a, b = aligned(self.table(point, [outcome]), self.table(baseline, [outcome]))
+        return a[:, 0], b[:, 0]
 
     def columns(self) -> list[str]:
         return ["point", "replication", *self.factors, *self.outcomes]
@@ -254,6 +271,12 @@ class ResultStore:
         where, args = ("WHERE point = ?", (point,)) if point is not None else ("", ())
         yield from self._db.execute(
             f"SELECT {', '.join(map(_q, self.columns()))} FROM results {where} ORDER BY point, replication", args)
+
+
+def aligned(a: tuple[np.ndarray, np.ndarray], b: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Two ``table`` results cut to the replications both hold, row for row."""
+    _, first, second = np.intersect1d(a[0], b[0], assume_unique=True, return_indices=True)
+    return a[1][first], b[1][second]
 
 
 def _connect_read_only(path: Path) -> sqlite3.Connection:
