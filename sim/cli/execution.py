@@ -49,7 +49,8 @@ def reports_failures(handler: Callable[[argparse.Namespace], int]) -> Callable[[
 def add_executor_arguments(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("execution")
     group.add_argument("--workers", type=int, default=None, metavar="N",
-                       help="worker processes (default: all cores); with --dask-local, Dask workers")
+                       help="worker processes (default: all cores; 1 runs everything in this process); "
+                            "several also draw a sweep's figures; with --dask-local, Dask workers")
     where = group.add_mutually_exclusive_group()
     where.add_argument("--scheduler", metavar="ADDRESS",
                        help="run on a Dask cluster, e.g. tcp://head-node:8786 (needs hotline-sim[dask])")

@@ -17,6 +17,10 @@ million futures.
   process is killed.
 - ``DaskExecutor`` submits them to a Dask scheduler, or to a LocalCluster it
   starts. Dask is the optional extra ``hotline-sim[dask]``.
+
+``start`` hands out a few tasks and lets the caller work meanwhile: when a
+sweep's replications are done, two local workers draw its figures while the
+main process works out the statistics, instead of one process doing both.
 """
 
 from __future__ import annotations

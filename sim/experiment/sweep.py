@@ -7,7 +7,14 @@ under a millisecond) and small enough that every worker gets several, so
 none waits idle at the end and a kill loses little. Each finished batch is
 committed to the database at once; after a Ctrl-C, a ``kill -9`` or a
 crashed worker, ``--resume`` asks the database what is there and runs only
-the rest.
+the rest. The last batches are smaller (a quarter of what is left, down to
+25 replications), so two workers finish within a few milliseconds of each
+other, not one idling through the other's last 500 replications.
+
+A finished batch comes back as one array (``sim.run.replications.Table``),
+not a dict per replication: the batch engine computes a replication in tens
+of microseconds, and the main process, which stores what every worker
+computes, must not spend more than that per row.
 
 Where the rows go is guarded by the store (``sim.results.store``), which the
 caller opens and hands in: this module only needs something that says what
