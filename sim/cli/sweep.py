@@ -25,9 +25,9 @@ from sim import api
 from sim.api import sweep_path as resolve_sweep_path
 from sim.cli.scenario_args import add_limits_argument, limits_of
 from sim.cli.execution import add_executor_arguments, execute, executor_from_args, reports_failures
+from sim.experiment.executors import Executor
 from sim.experiment.plan import plan_sweep
 from sim.results.run_folder import new_run_folder, slug
-from sim.experiment.executors import Executor
 from sim.results.store import ResultStore
 from sim.results.sweep_plots import draw_job, plot_jobs
 from sim.results.sweep_report import sweep_table

@@ -30,10 +30,10 @@ import time
 from dataclasses import dataclass
 from typing import Callable, Iterator, Optional, Protocol, Sequence
 
-from sim.experiment.executors import Executor
-from sim.experiment.plan import SweepPlan
 import numpy as np
 
+from sim.experiment.executors import Executor
+from sim.experiment.plan import SweepPlan
 from sim.run.replications import Batch, Table, run_table
 from sim.scenario.design import DesignPoint
 
@@ -86,8 +86,8 @@ def _batches(plan: SweepPlan, store: RowStore, stored: dict[int, int], size: int
              tail: Optional[int] = None) -> Iterator[Batch]:
     """The missing replications, point by point, asked of the store only when a point comes up.
 
-    With ``tail`` (the number of workers), batches shrink once less than two rounds of ``size`` are
-    left: each takes a quarter of what is left, down to ``MIN_BATCH``, so the workers finish within
+    With ``tail`` (the number of workers), batches shrink once fewer than two of ``size`` per worker
+    are left: each takes a quarter of what is left, down to ``MIN_BATCH``, so the workers finish within
     a small batch of each other instead of one waiting out the other's last big batch."""
     left = sum(max(plan.replications - stored.get(p.index, 0), 0) for p in plan.points)
     smallest = min(MIN_BATCH, size)

@@ -65,17 +65,17 @@ def statistics_document(store: ResultStore) -> dict[str, Any]:
     points = []
     for point in store.points():
         entry: dict[str, Any] = {"point": point.index, "factors": point.factors, "outcomes": {}}
-        compared = baseline is not None and point.index != baseline and bool(manifest.get("factors"))
+        against = baseline if baseline != point.index and manifest.get("factors") else None
         effects: dict[str, Any] = {}
         for names, replications, values in store.blocks(point.index, store.outcomes, counts.get(point.index, 0)):
             for j, outcome in enumerate(names):
                 entry["outcomes"][outcome] = _clean(statistic(values[:, j], outcome).as_dict())
-            if compared and baseline is not None:
-                a, b = aligned((replications, values), store.table(baseline, names))
+            if against is not None:
+                a, b = aligned((replications, values), store.table(against, names))
                 for j, outcome in enumerate(names):
                     paired, unpaired = differences(a[:, j], b[:, j])
                     effects[outcome] = {"paired": _clean(paired.as_dict()), "unpaired": _clean(unpaired.as_dict())}
-        if compared:
+        if against is not None:
             entry["effect_vs_baseline"] = effects
         points.append(entry)
     keep = ("kind", "name", "seed", "replications", "factors", "baseline", "code_version", "base_source")
