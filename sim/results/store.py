@@ -18,9 +18,10 @@ Tables:
   model gave NaN).
 
 A batch goes in as one array (``add_table``): one transaction, one cached
-INSERT over plain tuples, about 5 microseconds a row on a quiet core, nearly
-all of it SQLite binding 60 cells (``tests/benchmarks/test_bench_store.py``
-sets it against the batch engine). Readers get numpy arrays of one point at
+INSERT over plain tuples, about 6 microseconds a row on a quiet core with
+the closing checkpoint, nearly all of it SQLite's own work on 60 cells
+(``tests/benchmarks/test_bench_store.py`` sets it against the batch
+engine). Readers get numpy arrays of one point at
 a time, several outcomes per query (SQLite's cost is finding a row, not
 reading one more of its cells), in blocks of at most ``BLOCK_CELLS`` values,
 so memory stays flat however many replications a sweep holds.
@@ -225,7 +226,7 @@ class ResultStore:
         replication ``replications[i]``, column ``j`` the outcome ``names[j]`` (NaN stored as NULL).
 
         One prepared statement (sqlite3 caches it by its text) over plain tuples made from the
-        array in one go: about 5 microseconds a row, nearly all of it SQLite binding the cells."""
+        array in one go, so nearly all of the time is SQLite's own."""
         new = sorted(set(names) - set(self.outcomes))
         columns = ["point", *self.factors, "replication", *names]
         sql = f"INSERT INTO results ({', '.join(map(_q, columns))}) VALUES ({', '.join('?' * len(columns))})"
