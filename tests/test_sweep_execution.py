@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 import os
 import signal
 import sqlite3
@@ -17,11 +18,16 @@ import numpy as np
 import pytest
 import yaml
 
+import sim.results.store
 from sim.cli import main
+from sim.experiment.executors import LocalExecutor
+from sim.experiment.plan import plan_replications
+from sim.experiment.sweep import _batches
 from sim.cli.progress import ProgressBar
 from sim.experiment.sweep import Progress
-from sim.results.store import ResultStore
-from sim.results.sweep_report import effect
+from sim.results.store import ResultStore, open_for_writing
+from sim.scenario.design import DesignPoint
+from sim.results.sweep_report import effect, statistics_document
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE = ROOT / "scenarios" / "deir_ez_zor_2016_stochastic.yaml"
@@ -65,6 +71,67 @@ def test_one_worker_two_workers_and_dask_give_identical_databases(tmp_path: Path
     assert sum(line.startswith('INSERT INTO "results"') for line in reference) == 4 * 12
     assert dump(tmp_path / "two") == reference
     assert dump(tmp_path / "dask") == reference
+
+
+def test_two_workers_write_the_rows_statistics_and_figures_one_worker_writes(tmp_path: Path) -> None:
+    """Default batches (shrinking at the end) and figures drawn by the workers change no byte that matters."""
+    path = sweep_file(tmp_path, replications=60)
+    sweep(path, tmp_path / "one", "--workers", "1")
+    sweep(path, tmp_path / "two", "--workers", "2")
+    assert dump(tmp_path / "two") == dump(tmp_path / "one")
+    summaries = [json.loads((tmp_path / run / "summary.json").read_text())["points"] for run in ("one", "two")]
+    assert summaries[0] == summaries[1]
+    pngs = [{p.name: p.read_bytes() for p in (tmp_path / run / "plots").glob("*.png")} for run in ("one", "two")]
+    assert len(pngs[0]) == 3 and pngs[0] == pngs[1]
+    assert len(list((tmp_path / "two" / "plots").glob("*.svg"))) == 3
+
+
+def test_batches_shrink_to_a_quarter_of_what_is_left_at_the_end() -> None:
+    data = yaml.safe_load(BASE.read_text())
+    plan = plan_replications(str(BASE), data, [], 7, 1000)
+    fixed = [len(b.replications) for b in _batches(plan, ResultStore, {}, 100, "simpy")]
+    assert fixed == [100] * 10
+    # 7 x 100 while a quarter of what is left is 100 or more (1000 ... 400 left), then
+    # ceil(300/4) = 75, ceil(225/4) = 57, ceil(168/4) = 42, ceil(126/4) = 32, then 25 (the least) x 3, 19
+    shrinking = list(_batches(plan, ResultStore, {}, 100, "simpy", tail=2))
+    assert [len(b.replications) for b in shrinking] == [100] * 7 + [75, 57, 42, 32, 25, 25, 25, 19]
+    assert [k for b in shrinking for k in b.replications] == list(range(1000))
+
+
+def test_statistics_read_block_by_block_equal_statistics_read_at_once(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    sweep(sweep_file(tmp_path), tmp_path / "out", "--workers", "1", "--no-plots")
+    with ResultStore.open(tmp_path / "out") as store:
+        at_once = statistics_document(store)
+        monkeypatch.setattr(sim.results.store, "BLOCK_CELLS", 30)  # 12 replications: 2 outcomes a block
+        assert len(list(store.blocks(1, store.outcomes, 12))) == math.ceil(len(store.outcomes) / 2)
+        assert statistics_document(store) == at_once
+    assert at_once["points"][1]["outcomes"]["killed_due_to_delay"]["n"] == 12
+
+
+def test_a_batch_is_stored_as_its_array_says(tmp_path: Path) -> None:
+    """NaN becomes NULL (read back as NaN), replications stay integers, a new outcome gets a column,
+    and dict rows store the same cells as the array."""
+    point = DesignPoint(0, {"desk.pocs.count": 2, "caller.policy": "wait_for_poc"})
+    manifest = {"kind": "sweep", "name": "t", "factors": list(point.factors), "fingerprint": "f", "replications": 3}
+    with open_for_writing(tmp_path / "a", manifest, [point], ["x"], resume=False) as store:
+        store.add_table(point, [4, 2], ["x", "y"], np.array([[1.5, np.nan], [np.nan, -2.0]]))
+        store.add(point, [(7, {"y": 3.25, "x": 0.5})])
+        assert store.outcomes == ["x", "y"]
+        assert list(store.rows()) == [(0, 2, 2, "wait_for_poc", None, -2.0), (0, 4, 2, "wait_for_poc", 1.5, None),
+                                      (0, 7, 2, "wait_for_poc", 0.5, 3.25)]
+        replications, values = store.table(0, ["y", "x"])
+        assert replications.tolist() == [2, 4, 7]
+        assert np.array_equal(values, [[-2.0, np.nan], [np.nan, 1.5], [3.25, 0.5]], equal_nan=True)
+
+
+def test_a_local_pool_starts_tasks_now_and_gives_results_in_order() -> None:
+    with LocalExecutor(2) as executor:
+        wait = executor.start(abs, [-3, 1, -2])
+        assert executor._pool is not None  # already running
+        assert wait() == [3, 1, 2]
+    with LocalExecutor(1) as executor:
+        assert executor.start(abs, [-3])() == [3]
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,14 @@ under a millisecond) and small enough that every worker gets several, so
 none waits idle at the end and a kill loses little. Each finished batch is
 committed to the database at once; after a Ctrl-C, a ``kill -9`` or a
 crashed worker, ``--resume`` asks the database what is there and runs only
-the rest.
+the rest. The last batches are smaller (a quarter of what is left, down to
+25 replications), so two workers finish within a few milliseconds of each
+other, not one idling through the other's last 500 replications.
+
+A finished batch comes back as one array (``sim.run.replications.Table``),
+not a dict per replication: the batch engine computes a replication in tens
+of microseconds, and the main process, which stores what every worker
+computes, must not spend more than that per row.
 
 Where the rows go is guarded by the store (``sim.results.store``), which the
 caller opens and hands in: this module only needs something that says what
@@ -23,9 +30,11 @@ import time
 from dataclasses import dataclass
 from typing import Callable, Iterator, Optional, Protocol, Sequence
 
+import numpy as np
+
 from sim.experiment.executors import Executor
 from sim.experiment.plan import SweepPlan
-from sim.run.replications import Batch, run_batch
+from sim.run.replications import Batch, Table, run_table
 from sim.scenario.design import DesignPoint
 
 MAX_BATCH = 500
@@ -40,7 +49,8 @@ class RowStore(Protocol):
 
     def replications_of(self, point: int) -> set[int]: ...
 
-    def add(self, point: DesignPoint, rows: Sequence[tuple[int, dict[str, float]]]) -> None: ...
+    def add_table(self, point: DesignPoint, replications: Sequence[int], names: Sequence[str],
+                  values: np.ndarray) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -72,25 +82,36 @@ def batch_count(plan: SweepPlan, stored: dict[int, int], size: int) -> int:
     return sum(math.ceil(max(plan.replications - stored.get(p.index, 0), 0) / size) for p in plan.points)
 
 
-def _batches(plan: SweepPlan, store: RowStore, stored: dict[int, int], size: int,
-             engine: str) -> Iterator[Batch]:
-    """The missing replications, point by point, asked of the store only when a point comes up."""
+def _batches(plan: SweepPlan, store: RowStore, stored: dict[int, int], size: int, engine: str,
+             tail: Optional[int] = None) -> Iterator[Batch]:
+    """The missing replications, point by point, asked of the store only when a point comes up.
+
+    With ``tail`` (the number of workers), batches shrink once fewer than two of ``size`` per worker
+    are left: each takes a quarter of what is left, down to ``MIN_BATCH``, so the workers finish within
+    a small batch of each other instead of one waiting out the other's last big batch."""
+    left = sum(max(plan.replications - stored.get(p.index, 0), 0) for p in plan.points)
+    smallest = min(MIN_BATCH, size)
     for point in plan.points:
         if stored.get(point.index, 0) >= plan.replications:
             continue
         have = store.replications_of(point.index) if stored.get(point.index) else set()
         todo = iter(k for k in range(plan.replications) if k not in have)
-        while chunk := tuple(itertools.islice(todo, size)):
+        while chunk := tuple(itertools.islice(todo, size if tail is None else
+                                              max(smallest, min(size, math.ceil(left / (2 * tail)))))):
+            left -= len(chunk)
             yield Batch(point.index, plan.scenarios[point.index], plan.source, plan.seed, chunk, engine)
 
 
 def run_plan(plan: SweepPlan, store: RowStore, executor: Executor, size: Optional[int] = None,
              on_progress: Optional[Callable[[Progress], None]] = None, engine: str = "simpy") -> int:
-    """Run every missing (point, replication) on ``engine`` (``sim.run.engines``); return the rows stored."""
+    """Run every missing (point, replication) on ``engine`` (``sim.run.engines``); return the rows stored.
+
+    Batches hold ``size`` replications, or without it ``batch_size`` of them, shrinking at the end."""
     stored = store.counts()
     remaining = {p.index: plan.replications - stored.get(p.index, 0) for p in plan.points}
     total = len(plan.points) * plan.replications
     todo = sum(remaining.values())
+    tail = executor.workers if not size and executor.workers > 1 else None
     size = size or batch_size(plan.replications, todo, executor.workers)
     points = {p.index: p for p in plan.points}
     started, added = time.monotonic(), 0
@@ -101,9 +122,10 @@ def run_plan(plan: SweepPlan, store: RowStore, executor: Executor, size: Optiona
                                  total - todo + added, added, time.monotonic() - started))
 
     report()
-    for index, rows in executor.map_unordered(run_batch, _batches(plan, store, stored, size, engine)):
-        store.add(points[index], rows)
-        remaining[index] -= len(rows)
-        added += len(rows)
+    table: Table
+    for table in executor.map_unordered(run_table, _batches(plan, store, stored, size, engine, tail)):
+        store.add_table(points[table.point], table.replications, table.names, table.values)
+        remaining[table.point] -= len(table.replications)
+        added += len(table.replications)
         report()
     return added

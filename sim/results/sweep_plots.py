@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 import textwrap
+from dataclasses import dataclass
 from numbers import Number
 from pathlib import Path
 from typing import Any, Callable, Iterator, Optional, Sequence
@@ -324,14 +325,38 @@ def draw_all(store: ResultStore, folder: Path, formats: Sequence[str] = FORMATS,
     with no visible change, for figures committed to the repository.
     """
     folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    for stem, fig in figures(store, headline_only):
-        for fmt in formats:
-            path = folder / f"{stem}.{fmt}"
-            fig.savefig(path, dpi=DPI, metadata=STABLE_METADATA.get(fmt))
-            if compact and fmt == "png":
-                with Image.open(path) as image:
-                    palette = image.convert("RGB").quantize(colors=128, method=Image.Quantize.FASTOCTREE)
-                palette.save(path, optimize=True)
-            written.append(path)
-    return written
+    return [_save(fig, folder / f"{stem}.{fmt}", compact)
+            for stem, fig in figures(store, headline_only) for fmt in formats]
+
+
+def _save(fig: Figure, path: Path, compact: bool = False) -> Path:
+    fig.savefig(path, dpi=DPI, metadata=STABLE_METADATA.get(path.suffix[1:]))
+    if compact and path.suffix == ".png":
+        with Image.open(path) as image:
+            palette = image.convert("RGB").quantize(colors=128, method=Image.Quantize.FASTOCTREE)
+        palette.save(path, optimize=True)
+    return path
+
+
+@dataclass(frozen=True)
+class PlotJob:
+    """One file of ``draw_all``: plot number ``plot`` of a database, in one format. Worker processes
+    draw these side by side while the main process works out the statistics."""
+    database: Path
+    folder: Path
+    plot: int
+    format: str
+
+
+def plot_jobs(store: ResultStore, folder: Path, formats: Sequence[str] = FORMATS) -> list[PlotJob]:
+    """The files ``draw_all(store, folder, formats)`` writes, as jobs for ``draw_job``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    return [PlotJob(store.path, folder, i, fmt) for i in range(len(plots_of(Context(store)))) for fmt in formats]
+
+
+def draw_job(job: PlotJob) -> Path:
+    """Draw one job's figure from its own read-only connection and write it; picklable."""
+    with ResultStore.open(job.database) as store:
+        ctx = Context(store)
+        plot = plots_of(ctx)[job.plot]
+        return _save(DRAWERS[plot.kind](ctx, plot), job.folder / f"{file_stem(plot)}.{job.format}")

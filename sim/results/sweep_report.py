@@ -20,7 +20,7 @@ import numpy as np
 from sim.model.accounting import PARTS
 from sim.model.catalog import describe
 from sim.results.labels import factor_label, is_probability, outcome_label
-from sim.results.store import ResultStore
+from sim.results.store import ResultStore, aligned
 from sim.run.statistics import Difference, Proportion, Summary, paired_difference, proportion, summarise, \
     unpaired_difference
 from sim.scenario.units import format_clock
@@ -34,7 +34,11 @@ def statistic(values: Any, outcome: str) -> Statistic:
 
 def effect(store: ResultStore, outcome: str, point: int, baseline: int) -> tuple[Difference, Difference]:
     """(paired, unpaired) difference ``point - baseline`` over the shared replications."""
-    a, b = store.paired(outcome, point, baseline)
+    return differences(*store.paired(outcome, point, baseline))
+
+
+def differences(a: np.ndarray, b: np.ndarray) -> tuple[Difference, Difference]:
+    """(paired, unpaired) difference ``a - b`` of two outcomes aligned by replication."""
     return paired_difference(a, b), unpaired_difference(a, b)
 
 
@@ -52,20 +56,27 @@ def _clean(value: Any) -> Any:
 
 
 def statistics_document(store: ResultStore) -> dict[str, Any]:
-    """Every outcome of every point, and every point's paired effect against the baseline."""
+    """Every outcome of every point, and every point's paired effect against the baseline.
+
+    A point's outcomes are read a block at a time, with the baseline's same block beside them."""
     manifest = store.manifest()
-    baseline = manifest.get("baseline")
+    baseline: Optional[int] = manifest.get("baseline")
+    counts = store.counts()
     points = []
     for point in store.points():
         entry: dict[str, Any] = {"point": point.index, "factors": point.factors, "outcomes": {}}
-        for outcome in store.outcomes:
-            entry["outcomes"][outcome] = _clean(statistic(store.values(outcome, point.index), outcome).as_dict())
-        if baseline is not None and point.index != baseline and manifest.get("factors"):
-            entry["effect_vs_baseline"] = {}
-            for outcome in store.outcomes:
-                paired, unpaired = effect(store, outcome, point.index, baseline)
-                entry["effect_vs_baseline"][outcome] = {"paired": _clean(paired.as_dict()),
-                                                        "unpaired": _clean(unpaired.as_dict())}
+        against = baseline if baseline != point.index and manifest.get("factors") else None
+        effects: dict[str, Any] = {}
+        for names, replications, values in store.blocks(point.index, store.outcomes, counts.get(point.index, 0)):
+            for j, outcome in enumerate(names):
+                entry["outcomes"][outcome] = _clean(statistic(values[:, j], outcome).as_dict())
+            if against is not None:
+                a, b = aligned((replications, values), store.table(against, names))
+                for j, outcome in enumerate(names):
+                    paired, unpaired = differences(a[:, j], b[:, j])
+                    effects[outcome] = {"paired": _clean(paired.as_dict()), "unpaired": _clean(unpaired.as_dict())}
+        if against is not None:
+            entry["effect_vs_baseline"] = effects
         points.append(entry)
     keep = ("kind", "name", "seed", "replications", "factors", "baseline", "code_version", "base_source")
     return {**{k: manifest.get(k) for k in keep}, "confidence_level": 0.95, "points": points}

@@ -8,10 +8,13 @@ keeps the reference engine (the one that writes traces).
 
 from __future__ import annotations
 
+import math
 from typing import Iterable, Literal, Optional, Sequence
 
+import numpy as np
+
 from sim.model.batch.coverage import uncovered
-from sim.model.batch.engine import run_rows
+from sim.model.batch.engine import run_columns
 from sim.model.world import run_replication
 from sim.scenario.schema import Scenario
 
@@ -24,11 +27,20 @@ def uses_batch(scenario: Scenario, engine: str) -> bool:
     return engine != "simpy" and uncovered(scenario) is None
 
 
-def replicate(scenario: Scenario, seed: int, replications: Sequence[int], engine: str) -> list[dict[str, float]]:
-    """The outcomes of replications ``replications``, in order, on the engine chosen."""
+def replicate(scenario: Scenario, seed: int, replications: Sequence[int],
+              engine: str) -> tuple[list[str], np.ndarray]:
+    """The outcomes of replications ``replications`` on the engine chosen: their names, and one row
+    per replication in order (NaN where a replication lacks one).
+
+    A table, not a dict per row: the batch engine computes columns, and a sweep pickles the
+    table back from its worker and stores it, so no per-row dict is ever built on that path."""
     if uses_batch(scenario, engine):
-        return run_rows(scenario, seed, replications)
-    return [run_replication(scenario, seed, k).outcomes for k in replications]
+        columns = run_columns(scenario, seed, replications)
+        return list(columns), np.column_stack(list(columns.values())).reshape(len(replications), len(columns))
+    rows = [run_replication(scenario, seed, k).outcomes for k in replications]
+    names = list(dict.fromkeys(name for row in rows for name in row))
+    return names, np.array([[row.get(name, math.nan) for name in names] for row in rows],
+                           dtype=float).reshape(len(rows), len(names))
 
 
 def engine_note(scenarios: Iterable[Scenario], engine: str) -> Optional[str]:

@@ -15,6 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from sim.run.engines import replicate
 from sim.scenario.loader import scenario_from_data
 
@@ -32,8 +34,23 @@ class Batch:
     engine: str = "simpy"     # see sim.run.engines
 
 
-def run_batch(batch: Batch) -> tuple[int, Rows]:
+@dataclass(frozen=True)
+class Table:
+    """A finished batch as one array: row ``i`` is replication ``replications[i]``, column ``j``
+    outcome ``names[j]`` (NaN where undefined). Cheap to pickle and to store."""
+    point: int
+    replications: tuple[int, ...]
+    names: list[str]
+    values: np.ndarray
+
+
+def run_table(batch: Batch) -> Table:
     """Run every replication of the batch; picklable, so any executor can call it."""
     scenario = scenario_from_data(batch.scenario, batch.source)
-    rows = replicate(scenario, batch.seed, batch.replications, batch.engine)
-    return batch.point, list(zip(batch.replications, rows))
+    return Table(batch.point, batch.replications, *replicate(scenario, batch.seed, batch.replications, batch.engine))
+
+
+def run_batch(batch: Batch) -> tuple[int, Rows]:
+    """``run_table`` as (replication, outcomes) pairs, for callers that look outcomes up by name."""
+    table = run_table(batch)
+    return table.point, [(k, dict(zip(table.names, row))) for k, row in zip(table.replications, table.values.tolist())]
