@@ -56,6 +56,9 @@ def refused(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
     ({"baseline": {"desk.pocs.count": 5, "caller.policy": "wait_for_poc"}},
      ["{f}:2: baseline: caller.policy=wait_for_poc, desk.pocs.count=5 is not a point of the grid"]),
     ({"baseline": {"desk.pocs.count": 1}}, ["{f}:2: baseline: give a value for factor caller.policy"]),
+    ({"factors": [{"path": "desk.pocs.count", "range": [1, 3], "integer": True}],  # found by the fuzz test
+      "design": {"kind": "latin_hypercube", "points": 4}, "baseline": {"desk.pocs.count": []}},
+     ["{f}:10: factor desk.pocs.count=[]: desk.pocs.count: expected a whole number, got []"]),
     ({"outcomes": ["killed_by_delay"]},
      ["{f}:13: outcomes[0]: unknown outcome 'killed_by_delay'; did you mean 'killed_relay' or "
       "'killed_due_to_delay'?; "

@@ -216,7 +216,11 @@ def _factor_problems(spec: SweepSpec, base: dict[str, Any], path: Path, document
 def _range_values(spec: SweepSpec, path: str) -> list[Any]:
     """The values a range factor takes: the grid's levels, or the design's sampled values."""
     if isinstance(spec.design, LatinHypercube):
-        return list(dict.fromkeys(p.factors[path] for p in _design(spec)[0]))
+        values: list[Any] = []
+        for point in _design(spec)[0]:  # not a dict or set: a baseline may set a value that cannot be hashed
+            if point.factors[path] not in values:
+                values.append(point.factors[path])
+        return values
     return spec.levels()[path]
 
 
