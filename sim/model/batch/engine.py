@@ -21,12 +21,14 @@ from sim.model.batch import inputs
 from sim.model.batch.accounting import Columns, strike_columns
 from sim.model.batch.coverage import uncovered
 from sim.model.batch.draws import BatchStreams
-from sim.model.batch.kernel import MORE_SPELLS, OUTPUTS, SIMPY, run_kernel
+from sim.model.batch.events import PRECEDENCES, workspace
+from sim.model.batch.kernel import OUTPUTS, SIMPY, run_kernel
 from sim.model.world import run_replication
 from sim.scenario.schema import HOTLINE, Scenario
 
 SPELLS = 8
-"""Away spells per POC and background calls drawn at first; replications that need more run again with 4x."""
+"""Away spells per POC and background calls drawn as arrays for the straight-line path (``kernel``);
+a replication that needs more is worked out event by event (``events``), which draws its own."""
 
 
 def run_columns(scenario: Scenario, seed: int, replications: Sequence[int]) -> Columns:
@@ -35,15 +37,7 @@ def run_columns(scenario: Scenario, seed: int, replications: Sequence[int]) -> C
     if reason is not None:
         raise ValueError(f"the batch engine does not cover {reason}")
     ks = np.asarray(replications, dtype=np.int64)
-    columns, status = _computed(scenario, seed, ks, SPELLS)
-    spells = SPELLS
-    while (status == MORE_SPELLS).any():
-        spells *= 4
-        again = np.flatnonzero(status == MORE_SPELLS)
-        redone, status_again = _computed(scenario, seed, ks[again], spells)
-        for name, column in columns.items():
-            column[again] = redone[name]
-        status[again] = status_again
+    columns, status = _computed(scenario, seed, ks)
     for i in np.flatnonzero(status == SIMPY):
         row = run_replication(scenario, seed, int(ks[i])).outcomes
         for name, column in columns.items():
@@ -58,21 +52,22 @@ def run_rows(scenario: Scenario, seed: int, replications: Sequence[int]) -> list
     return [dict(zip(names, row)) for row in np.column_stack(list(columns.values())).tolist()]
 
 
-def _computed(scenario: Scenario, seed: int, ks: np.ndarray, spells: int) -> tuple[Columns, np.ndarray]:
+def _computed(scenario: Scenario, seed: int, ks: np.ndarray, straight: bool = True) -> tuple[Columns, np.ndarray]:
     strike = scenario.strike
     assert strike is not None
     streams = BatchStreams(seed, ks)
     plan = inputs.release_plan(strike, scenario.sites, streams)
     latency = streams.sample(strike.abort_latency, "strike.abort_latency")
     relay = streams.sample(scenario.desk.relay_delay, f"{HOTLINE}.relay_delay")
-    seat_group, fixed, alt = inputs.seats(scenario, streams, spells)
+    seat_group, fixed, alt = inputs.seats(scenario, streams, SPELLS)
     notice, drawn = inputs.notice(scenario, streams)
     caller = inputs.caller(scenario, streams)
-    background = inputs.background(scenario, streams, spells)
+    officers = scenario.desk.duty_officers.count
+    model = (scenario.horizon, caller, notice, inputs.lazy_background(scenario, streams), seat_group, officers, fixed,
+             inputs.lazy_spells(scenario, streams), PRECEDENCES[scenario.desk.precedence], relay)
     out = np.zeros((len(OUTPUTS), ks.size))
-    run_kernel(out, scenario.horizon, (plan.times, plan.sites >= 0, strike.start, latency), caller, notice,
-               background, seat_group, scenario.desk.duty_officers.count, relay, fixed, alt,
-               scenario.desk.precedence == "urgent_preempts")
+    run_kernel(out, (plan.times, plan.sites >= 0, strike.start, latency), model,
+               inputs.background(scenario, streams, SPELLS), alt, workspace(seat_group.size, officers), straight)
     k = dict(zip(OUTPUTS, out))
     status = k["status"].astype(np.int64)
     stop = np.where(np.isnan(k["strike_stop"]), np.inf, k["strike_stop"])

@@ -14,9 +14,11 @@ import numpy as np
 
 from sim.model.availability import on_duty
 from sim.model.batch.draws import BatchStreams
-from sim.model.batch.kernel import POLICIES
+from sim.model.batch.events import POLICIES
 from sim.model.geometry import _EPSILON_KM
 from sim.model.releases import SIGMA_PER_CEP
+from sim.scenario.distributions import Fixed
+from sim.scenario.quantiles import encode_all
 from sim.scenario.schema import HOTLINE, Roster, Scenario, Strike
 
 INF = math.inf
@@ -188,3 +190,40 @@ def background(scenario: Scenario, streams: BatchStreams, calls: int) -> tuple:
     officer = scenario.desk.duty_officers.answer_time.quantiles(streams.uniforms("background.answer_time", calls))
     limit = config.calls if config.calls is not None else np.iinfo(np.int64).max
     return True, arrivals, service, patience, officer, limit
+
+
+def lazy_background(scenario: Scenario, streams: BatchStreams) -> tuple:
+    """What ``events`` needs to draw any background call itself: stream keys (gaps, service, patience,
+    officer's answer) and distribution rows (service, patience, officer's answer)."""
+    config = scenario.background_calls
+    on = config is not None and config.rate_per_hour > 0
+    names = ("background.gaps", "background.service_time", "background.patience", "background.answer_time")
+    keys = np.stack([streams.keys(name) for name in names])
+    if config is None or not on:
+        return False, 1.0, 0, keys, encode_all([Fixed(value=0.0)] * 3), False
+    officer = scenario.desk.duty_officers.answer_time
+    patience = config.patience if config.patience is not None else Fixed(value=0.0)
+    limit = config.calls if config.calls is not None else np.iinfo(np.int64).max
+    return (True, 1.0 / (config.rate_per_hour / 60.0), limit, keys,
+            encode_all([config.service_time, patience, officer]), config.patience is not None)
+
+
+def lazy_spells(scenario: Scenario, streams: BatchStreams) -> tuple:
+    """Alternating spells for ``events``: per seat whether it alternates and starts away, stream keys
+    [away, present][seat] and rows [away, present][group]."""
+    has, first, keys = [], [], []
+    away_rows, present_rows = [], []
+    for g, group in enumerate(scenario.desk.pocs):
+        availability = group.availability
+        alternating = bool(availability.alternating)
+        away_rows.append(availability.away_for if alternating and availability.away_for else Fixed(value=0.0))
+        present_rows.append(availability.available if alternating and availability.available else Fixed(value=0.0))
+        for i in range(group.count):
+            quantity = f"{HOTLINE}.pocs[{g}][{i}]"
+            has.append(alternating)
+            first.append(alternating and availability.starts_away)
+            keys.append((streams.keys(f"{quantity}.away_for"), streams.keys(f"{quantity}.available")))
+    seat_keys = np.array(keys, dtype=np.uint64).reshape(len(has), 2, streams.size).transpose(1, 0, 2)
+    table = encode_all(away_rows + present_rows)
+    return (np.array(has, dtype=np.bool_), np.array(first, dtype=np.bool_), np.ascontiguousarray(seat_keys),
+            np.ascontiguousarray(table.reshape(2, len(away_rows), table.shape[1])))
