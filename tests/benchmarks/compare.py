@@ -84,6 +84,8 @@ RATIOS = (
           _rate_over("test_bench_sensitivity", "test_bench_plain_sweep"), False),
     Ratio("batch_vs_simpy_speedup", "batch engine / SimPy engine replications per second",
           _extra("test_bench_batch_engine_vs_simpy", "speedup_batch_vs_simpy"), False),
+    Ratio("batch_vs_simpy_staffing_speedup", "batch engine / SimPy engine on staffing points",
+          _extra("test_bench_batch_engine_vs_simpy_on_staffing_points", "speedup_batch_vs_simpy"), False),
 )
 
 

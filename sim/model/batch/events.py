@@ -256,6 +256,8 @@ def run_desk(ws: tuple, m: tuple, r: int, detected: float) -> int:
             break
         if (kind == TIMER or kind == DEADLINE) and ver != version[who]:
             continue
+        while count[HEAP_SIZE] > 0 and ws[1][2][0] == TIMER and ws[1][4][0] != version[ws[1][3][0]]:
+            _pop(ws)  # a call's timer that will not come (its service was broken off)
         if priority == NORMAL and count[HEAP_SIZE] > 0 and ws[1][0][0] == now and ws[1][1][0] < (1 << 50):
             count[STATUS] = TIE  # two ordinary events at one moment: SimPy's order of scheduling decides
             break
