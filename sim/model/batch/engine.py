@@ -67,7 +67,7 @@ def _computed(scenario: Scenario, seed: int, ks: np.ndarray, straight: bool = Tr
              inputs.lazy_spells(scenario, streams), PRECEDENCES[scenario.desk.precedence], relay)
     out = np.zeros((len(OUTPUTS), ks.size))
     run_kernel(out, (plan.times, plan.sites >= 0, strike.start, latency), model,
-               inputs.background(scenario, streams, SPELLS), alt, workspace(seat_group.size, officers), straight)
+               inputs.background(scenario, streams, SPELLS), alt, workspace(model), straight)
     k = dict(zip(OUTPUTS, out))
     status = k["status"].astype(np.int64)
     stop = np.where(np.isnan(k["strike_stop"]), np.inf, k["strike_stop"])

@@ -60,37 +60,47 @@ PRECEDENCES = {"fifo": 0, "urgent_first": 1, "urgent_preempts": 2}
 
 RESULTS = ("first_call", "attempts", "hold", "through", "campaign_end", "dialled", "waiting", "talking", "holding",
            "relaying", "sent")
-"""What ``run_desk`` writes into its ``result`` array (``workspace(...)[5]``), in order."""
+"""What ``run_desk`` writes into ``workspace(...)[RES]``, in order."""
 FIRST_CALL, ATTEMPT, HOLD_TOTAL, THROUGH, CAMPAIGN_END, DIALLED, WAITING, TALKING, HOLDING, RELAYING, SENT = range(11)
-SECOND_TELLING, ESCALATES = 0, 1
-"""The caller's flags in ``workspace(...)[6]``: the POC hears the message after a duty officer; the deadline
-on hold for a POC is the escalation (not patience)."""
+
+# The work arrays, one tuple of few arrays (a compiled call passes every array of it), with their rows:
+CF, CI, HF, HI, SF, SI, LINES, COUNT, RES, PAR, ATT, KEYS, ROWS, HANDOVERS, GROUPS = range(15)
+MOMENT, SINCE, PATIENCE, LEFT, STARTED = range(5)  # per call, float
+RANK, PHASE, VERSION, ORDER, PSEAT, OSEAT, IN_LINE, IN_OFFICER_LINE, NUMBER, URGENT = range(10)  # per call, int
+KEY, KIND, WHO, VER = range(4)  # per pending event (its moment in HF)
+ABSENCES, HOLDER, ALT_IDLE, DRAWN, FIXED_IDLE, FIXED_NEXT, FIXED_AWAY = 0, 1, 2, 3, 5, 7, 9  # per seat (2 each from 3)
+POC_QUEUE, OFFICER_QUEUE, OFFICERS = range(3)
+HEAP_SIZE, SCHEDULED, ORDERED, POC_LINE, OFFICER_LINE, STATUS, SECOND_TELLING, ESCALATES = range(8)
+(HORIZON, MAX_ATTEMPTS, POLICY, ESCALATE, MIS_FIRST, P_MIS, P_POC, N_OFFICERS, PRECEDENCE, DESK_RELAY, MEAN_GAP,
+ HAS_PATIENCE, NOTICE_MESSAGE) = range(13)  # this replication's parameters; NOTICE_MESSAGE + group
+A_PATIENCE, A_REDIAL, A_ANSWER, A_RELAY, A_TELLING, A_POC_TELLING, A_MESSAGE = range(7)  # per attempt; + group
+K_GAP, K_SERVICE, K_PATIENCE, K_ANSWER, K_SPELLS = range(5)  # stream keys; K_SPELLS + 2 seat + (0 away, 1 present)
+R_SERVICE, R_PATIENCE, R_ANSWER, R_SPELLS = range(4)  # distribution rows; R_SPELLS + 2 group + (0 away, 1 present)
 
 
-def workspace(seats: int, officers: int) -> tuple:
-    """The work arrays of ``run_desk``, allocated once for a whole batch."""
-    calls = (np.zeros(CALLS, np.int64), np.zeros(CALLS, np.int64), np.zeros(CALLS, np.int64),
-             np.zeros(CALLS), np.zeros(CALLS, np.int64), np.zeros(CALLS, np.int64), np.zeros(CALLS, np.int64),
-             np.zeros(CALLS, np.bool_), np.zeros(CALLS, np.bool_), np.zeros(CALLS), np.zeros(CALLS),
-             np.zeros(CALLS), np.zeros(CALLS), np.zeros(CALLS, np.int64), np.zeros(CALLS, np.bool_))
-    heap = (np.zeros(HEAP), np.zeros(HEAP, np.int64), np.zeros(HEAP, np.int64), np.zeros(HEAP, np.int64),
-            np.zeros(HEAP, np.int64))
-    seat = (np.zeros(seats, np.int64), np.zeros(seats, np.int64), np.zeros(seats), np.zeros(seats, np.bool_),
-            np.zeros((seats, 2), np.bool_), np.zeros((seats, 2), np.int64), np.zeros((seats, 2), np.int64),
-            np.zeros((seats, 2), np.bool_))
-    lines = (np.zeros(CALLS, np.int64), np.zeros(CALLS, np.int64), np.zeros(max(officers, 1), np.int64))
-    return calls, heap, seat, lines, np.zeros(8, np.int64), np.zeros(len(RESULTS)), np.zeros(4)
-
-
-# Counters in ``count``: heap size, events scheduled, requests made, POC line length, officer line length,
-# caller attempts, background calls arrived, status.
-HEAP_SIZE, SCHEDULED, ORDER, POC_LINE, OFFICER_LINE, ATTEMPTS, ARRIVED, STATUS = range(8)
+def workspace(m: tuple) -> tuple:
+    """The work arrays of ``run_desk`` for model ``m`` (see ``run_desk``), allocated once for a whole batch."""
+    seat_group, officers, handovers = m[4], m[5], m[6][2]
+    groups = m[1][10].shape[0]
+    attempts = m[1][7].shape[1]
+    background_rows, spell_rows = m[3][4], m[7][3]
+    width = max(background_rows.shape[1], spell_rows.shape[2])
+    rows = np.zeros((R_SPELLS + 2 * groups, width))
+    rows[:R_SPELLS, :background_rows.shape[1]] = background_rows
+    for g in range(groups):
+        for present in range(2):
+            rows[R_SPELLS + 2 * g + present, :spell_rows.shape[2]] = spell_rows[present, g]
+    seats = seat_group.size
+    return (np.zeros((5, CALLS)), np.zeros((10, CALLS), np.int64), np.zeros(HEAP), np.zeros((4, HEAP), np.int64),
+            np.zeros(seats), np.zeros((11, seats), np.int64), np.zeros((3, max(CALLS, officers)), np.int64),
+            np.zeros(8, np.int64), np.zeros(len(RESULTS)), np.zeros(NOTICE_MESSAGE + groups),
+            np.zeros((A_MESSAGE + groups, attempts)), np.zeros(K_SPELLS + 2 * seats, np.uint64), rows,
+            np.ascontiguousarray(handovers), seat_group)
 
 
 @njit(cache=True)
 def _push(ws: tuple, t: float, priority: int, kind: int, who: int, version: int) -> None:
-    ht, hk, hkind, hwho, hver = ws[1]
-    count = ws[4]
+    ht, h, count = ws[HF], ws[HI], ws[COUNT]
     n = count[HEAP_SIZE]
     if n >= ht.size:
         count[STATUS] = FULL
@@ -101,57 +111,59 @@ def _push(ws: tuple, t: float, priority: int, kind: int, who: int, version: int)
     count[HEAP_SIZE] = n + 1
     while i > 0:
         parent = (i - 1) // 2
-        if ht[parent] < t or (ht[parent] == t and hk[parent] < key):
+        if ht[parent] < t or (ht[parent] == t and h[KEY, parent] < key):
             break
-        ht[i], hk[i], hkind[i], hwho[i], hver[i] = ht[parent], hk[parent], hkind[parent], hwho[parent], hver[parent]
+        ht[i] = ht[parent]
+        h[:, i] = h[:, parent]
         i = parent
-    ht[i], hk[i], hkind[i], hwho[i], hver[i] = t, key, kind, who, version
+    ht[i] = t
+    h[KEY, i], h[KIND, i], h[WHO, i], h[VER, i] = key, kind, who, version
 
 
 @njit(cache=True)
 def _pop(ws: tuple) -> tuple[float, int, int, int, int]:
     """The earliest event (time, priority, kind, who, version), taken off the heap."""
-    ht, hk, hkind, hwho, hver = ws[1]
-    count = ws[4]
-    t, key, kind, who, version = ht[0], hk[0], hkind[0], hwho[0], hver[0]
+    ht, h, count = ws[HF], ws[HI], ws[COUNT]
+    t, key, kind, who, version = ht[0], h[KEY, 0], h[KIND, 0], h[WHO, 0], h[VER, 0]
     n = count[HEAP_SIZE] - 1
     count[HEAP_SIZE] = n
-    lt, lk, lkind, lwho, lver = ht[n], hk[n], hkind[n], hwho[n], hver[n]
+    lt, lk = ht[n], h[KEY, n]
     i = 0
     while True:
         child = 2 * i + 1
         if child >= n:
             break
-        if child + 1 < n and (ht[child + 1] < ht[child] or (ht[child + 1] == ht[child] and hk[child + 1] < hk[child])):
+        if child + 1 < n and (ht[child + 1] < ht[child] or (ht[child + 1] == ht[child] and h[KEY, child + 1] < h[KEY, child])):
             child += 1
-        if lt < ht[child] or (lt == ht[child] and lk < hk[child]):
+        if lt < ht[child] or (lt == ht[child] and lk < h[KEY, child]):
             break
-        ht[i], hk[i], hkind[i], hwho[i], hver[i] = ht[child], hk[child], hkind[child], hwho[child], hver[child]
+        ht[i] = ht[child]
+        h[:, i] = h[:, child]
         i = child
     if n > 0:
-        ht[i], hk[i], hkind[i], hwho[i], hver[i] = lt, lk, lkind, lwho, lver
+        ht[i] = lt
+        h[:, i] = h[:, n]
     return t, key >> 50, kind, who, version
 
 
 @njit(cache=True)
-def _before(ws: tuple, a: int, b: int) -> bool:
-    """Call ``a`` is ahead of call ``b`` in a line: (rank, moment of calling, order of calling)."""
-    rank, moment, order = ws[0][0], ws[0][3], ws[0][4]
-    if rank[a] != rank[b]:
-        return rank[a] < rank[b]
-    if moment[a] != moment[b]:
-        return moment[a] < moment[b]
-    return order[a] < order[b]
-
-
-@njit(cache=True)
 def _join(ws: tuple, line: int, c: int) -> None:
-    queue, count = ws[3][line], ws[4]
-    slot = POC_LINE if line == 0 else OFFICER_LINE
+    """Call ``c`` joins a line at its place: (rank, moment of calling, order of calling)."""
+    queue, count, ci, cf = ws[LINES][line], ws[COUNT], ws[CI], ws[CF]
+    slot = POC_LINE if line == POC_QUEUE else OFFICER_LINE
     n = count[slot]
     i = n
-    while i > 0 and _before(ws, c, queue[i - 1]):
-        queue[i] = queue[i - 1]
+    while i > 0:
+        b = queue[i - 1]
+        if ci[RANK, c] != ci[RANK, b]:
+            ahead = ci[RANK, c] < ci[RANK, b]
+        elif cf[MOMENT, c] != cf[MOMENT, b]:
+            ahead = cf[MOMENT, c] < cf[MOMENT, b]
+        else:
+            ahead = ci[ORDER, c] < ci[ORDER, b]
+        if not ahead:
+            break
+        queue[i] = b
         i -= 1
     queue[i] = c
     count[slot] = n + 1
@@ -159,11 +171,10 @@ def _join(ws: tuple, line: int, c: int) -> None:
 
 @njit(cache=True)
 def _leave_line(ws: tuple, line: int, c: int) -> None:
-    queue, count = ws[3][line], ws[4]
-    slot = POC_LINE if line == 0 else OFFICER_LINE
-    n = count[slot]
+    queue, count = ws[LINES][line], ws[COUNT]
+    slot = POC_LINE if line == POC_QUEUE else OFFICER_LINE
     j = 0
-    for i in range(n):
+    for i in range(count[slot]):
         if queue[i] != c:
             queue[j] = queue[i]
             j += 1
@@ -173,8 +184,8 @@ def _leave_line(ws: tuple, line: int, c: int) -> None:
 @njit(cache=True)
 def _head(ws: tuple, line: int) -> int:
     """Take the head of a line (-1 when empty)."""
-    queue, count = ws[3][line], ws[4]
-    slot = POC_LINE if line == 0 else OFFICER_LINE
+    queue, count = ws[LINES][line], ws[COUNT]
+    slot = POC_LINE if line == POC_QUEUE else OFFICER_LINE
     n = count[slot]
     if n == 0:
         return -1
@@ -187,57 +198,67 @@ def _head(ws: tuple, line: int) -> int:
 
 @njit(cache=True)
 def run_desk(ws: tuple, m: tuple, r: int, detected: float) -> int:
-    """Run replication ``r``'s desk until the caller and the notice are done, or the horizon; fill ``ws[5]``.
+    """Run replication ``r``'s desk until the caller and the notice are done, or the horizon; fill ``ws[RES]``.
 
     ``m`` is the model: (horizon, caller, notice, background, seat groups, duty officers, fixed absences,
-    alternating spells, precedence (0 fifo, 1 urgent first, 2 urgent preempts), desk relay delays);
-    ``detected``: when the caller notices the strike (INF: never).
+    alternating spells, precedence (0 fifo, 1 urgent first, 2 urgent preempts), desk relay delays), as
+    ``engine`` builds it; ``detected``: when the caller notices the strike (INF: never).
     """
-    horizon, notice, background, seat_group, n_officers, fixed = m[0], m[2], m[3], m[4], m[5], m[6]
+    horizon, caller, notice, background, seat_group, fixed = m[0], m[1], m[2], m[3], m[4], m[6]
     has_notice, due, check_time, caught_at_check = notice[0], notice[1], notice[3], notice[4]
-    on, mean_gap, limit, keys, rows, has_patience = background
+    on, limit = background[0], background[2]
     leaves, backs, handovers, counts = fixed
     has_alt, starts_away = m[7][0], m[7][1]
-    (rank, phase, version, moment, order, pseat, oseat, in_line, in_officer_line, since, patience_left, left,
-     started, number, urgent) = ws[0]
-    absences, holder, answered_at, alt_idle, fixed_idle, fixed_next, drawn, fixed_away = ws[2]
-    count, result = ws[4], ws[5]
-    count[:] = 0
-    officers = ws[3][2]
-    officers[:] = -1
-    phase[:] = GONE
-    pseat[:] = -1
-    oseat[:] = -1
-    in_line[:] = False
-    in_officer_line[:] = False
-    urgent[:] = False
-    result[:] = INF
-    result[ATTEMPT] = result[HOLD_TOTAL] = 0.0
-    result[CAMPAIGN_END] = -INF
-    phase[CALLER] = phase[NOTICE] = IDLE
-    urgent[CALLER] = urgent[NOTICE] = True
-    rank[CALLER] = rank[NOTICE] = 0
-    # Each seat at minute 0: the absences that begin then, and the first step of each process.
+    cf, ci, si, count, res, par, att, keys = ws[CF], ws[CI], ws[SI], ws[COUNT], ws[RES], ws[PAR], ws[ATT], ws[KEYS]
+    # This replication's numbers, where the helpers find them.
+    par[HORIZON], par[MAX_ATTEMPTS], par[POLICY], par[ESCALATE] = horizon, caller[1], caller[2], caller[3]
+    par[MIS_FIRST], par[P_MIS], par[P_POC], par[N_OFFICERS] = caller[4], caller[5], caller[6], m[5]
+    par[PRECEDENCE], par[DESK_RELAY], par[MEAN_GAP], par[HAS_PATIENCE] = m[8], m[9][r], background[1], background[5]
+    for g in range(notice[2].shape[0]):
+        par[NOTICE_MESSAGE + g] = notice[2][g, r]
+    att[A_PATIENCE], att[A_REDIAL], att[A_ANSWER] = caller[7][r], caller[8][r], caller[9][r]
+    att[A_RELAY], att[A_TELLING], att[A_POC_TELLING] = caller[11][r], caller[12][r], caller[13][r]
+    for g in range(caller[10].shape[0]):
+        att[A_MESSAGE + g] = caller[10][g, r]
+    for q in range(4):
+        keys[q] = background[3][q, r]
     for s in range(seat_group.size):
-        absences[s], holder[s], answered_at[s], alt_idle[s] = 0, -1, -INF, False
-        drawn[s, 0] = drawn[s, 1] = 0
+        keys[K_SPELLS + 2 * s] = m[7][2][0, s, r]
+        keys[K_SPELLS + 2 * s + 1] = m[7][2][1, s, r]
+    count[:] = 0
+    ws[LINES][OFFICERS, :] = -1
+    ci[PHASE, :] = GONE
+    ci[PSEAT, :] = -1
+    ci[OSEAT, :] = -1
+    ci[IN_LINE, :] = 0
+    ci[IN_OFFICER_LINE, :] = 0
+    ci[URGENT, :] = 0
+    res[:] = INF
+    res[ATTEMPT] = res[HOLD_TOTAL] = 0.0
+    res[CAMPAIGN_END] = -INF
+    ci[PHASE, CALLER] = ci[PHASE, NOTICE] = IDLE
+    ci[URGENT, CALLER] = ci[URGENT, NOTICE] = 1
+    ci[RANK, CALLER] = ci[RANK, NOTICE] = 0
+    # Each seat at minute 0: the absences that begin then, and the first step of each process.
+    si[:, :] = 0
+    si[HOLDER, :] = -1
+    ws[SF][:] = -INF
+    for s in range(seat_group.size):
         for k in range(2):
-            fixed_idle[s, k] = fixed_away[s, k] = False
-            fixed_next[s, k] = 0
             if counts[s, k] > 0:
                 if leaves[s, k, 0] <= 0.0:
-                    absences[s] += 1
-                    fixed_away[s, k] = True
+                    si[ABSENCES, s] += 1
+                    si[FIXED_AWAY + k, s] = 1
                     if backs[s, k, 0] < INF:
                         _push(ws, backs[s, k, 0], NORMAL, FIXED_STEP, 2 * s + k, 0)
                 else:
                     _push(ws, leaves[s, k, 0], NORMAL, FIXED_STEP, 2 * s + k, 0)
         if has_alt[s]:
             if starts_away[s]:
-                absences[s] += 1
-                _push(ws, _spell(ws, m, r, s, 0), NORMAL, ALT_BACK, s, 0)
+                si[ABSENCES, s] += 1
+                _push(ws, _spell(ws, s, 0), NORMAL, ALT_BACK, s, 0)
             else:
-                _push(ws, _spell(ws, m, r, s, 1), NORMAL, ALT_LEAVE, s, 0)
+                _push(ws, _spell(ws, s, 1), NORMAL, ALT_LEAVE, s, 0)
     triggers = 0
     if detected < horizon:
         _push(ws, detected, NORMAL, TRIGGER, CALLER, 0)
@@ -245,456 +266,447 @@ def run_desk(ws: tuple, m: tuple, r: int, detected: float) -> int:
     if has_notice:
         _push(ws, due[r], NORMAL, NOTICE_DUE, NOTICE, 0)
     else:
-        phase[NOTICE] = GONE
+        ci[PHASE, NOTICE] = GONE
+    mean_gap = par[MEAN_GAP]
     if on and limit > 0:
-        _push(ws, -mean_gap * math.log1p(-uniform_at(keys[0, r], 0)), NORMAL, ARRIVE, 0, 0)
+        _push(ws, -mean_gap * math.log1p(-uniform_at(keys[K_GAP], 0)), NORMAL, ARRIVE, 0, 0)
+    hf, hi = ws[HF], ws[HI]
     while count[STATUS] == DONE and count[HEAP_SIZE] > 0:
-        if phase[NOTICE] == GONE and (phase[CALLER] == GONE or (phase[CALLER] == IDLE and triggers == 0)):
+        if ci[PHASE, NOTICE] == GONE and (ci[PHASE, CALLER] == GONE or (ci[PHASE, CALLER] == IDLE and triggers == 0)):
             break
         now, priority, kind, who, ver = _pop(ws)
         if now >= horizon:
             break
-        if (kind == TIMER or kind == DEADLINE) and ver != version[who]:
+        if (kind == TIMER or kind == DEADLINE) and ver != ci[VERSION, who]:
             continue
-        while count[HEAP_SIZE] > 0 and ws[1][2][0] == TIMER and ws[1][4][0] != version[ws[1][3][0]]:
+        while count[HEAP_SIZE] > 0 and hi[KIND, 0] == TIMER and hi[VER, 0] != ci[VERSION, hi[WHO, 0]]:
             _pop(ws)  # a call's timer that will not come (its service was broken off)
-        if priority == NORMAL and count[HEAP_SIZE] > 0 and ws[1][0][0] == now and ws[1][1][0] < (1 << 50):
+        if priority == NORMAL and count[HEAP_SIZE] > 0 and hf[0] == now and hi[KEY, 0] < (1 << 50):
             count[STATUS] = TIE  # two ordinary events at one moment: SimPy's order of scheduling decides
             break
         if kind == ARRIVE:
             if who + 1 < limit:
-                _push(ws, now + -mean_gap * math.log1p(-uniform_at(keys[0, r], who + 1)), NORMAL, ARRIVE,
+                _push(ws, now + -mean_gap * math.log1p(-uniform_at(keys[K_GAP], who + 1)), NORMAL, ARRIVE,
                       who + 1, 0)
             c = _free_slot(ws)
             if c < 0:
                 break
-            number[c] = who
-            left[c] = quantile(rows[0], uniform_at(keys[1, r], who))
-            patience_left[c] = quantile(rows[1], uniform_at(keys[2, r], who)) if has_patience else INF
-            urgent[c] = False
-            rank[c] = 0 if m[8] == 0 else 1
-            moment[c] = now
-            order[c] = count[ORDER]
-            count[ORDER] += 1
-            phase[c] = HOLD
-            since[c] = now
-            if _poc_request(ws, m, c, now):
+            ci[NUMBER, c] = who
+            cf[LEFT, c] = quantile(ws[ROWS][R_SERVICE], uniform_at(keys[K_SERVICE], who))
+            cf[PATIENCE, c] = (quantile(ws[ROWS][R_PATIENCE], uniform_at(keys[K_PATIENCE], who))
+                               if par[HAS_PATIENCE] else INF)
+            ci[URGENT, c] = 0
+            ci[RANK, c] = 0 if par[PRECEDENCE] == 0 else 1
+            cf[MOMENT, c] = now
+            ci[ORDER, c] = count[ORDERED]
+            count[ORDERED] += 1
+            ci[PHASE, c] = HOLD
+            cf[SINCE, c] = now
+            if _poc_request(ws, c, now):
                 _serve(ws, c, now)
-            elif n_officers > 0 and _officer_request(ws, c, n_officers):
-                _officer_answered(ws, m, r, c, now)
-            elif has_patience:
-                _deadline(ws, c, now + max(patience_left[c], 0.0))
+            elif par[N_OFFICERS] > 0 and _officer_request(ws, c):
+                _officer_answered(ws, c, now)
+            elif par[HAS_PATIENCE]:
+                _deadline(ws, c, now + max(cf[PATIENCE, c], 0.0))
         elif kind == TRIGGER:
             triggers -= 1
-            if phase[CALLER] == IDLE:
-                result[FIRST_CALL] = now
-                _dial(ws, m, r, now)
+            if ci[PHASE, CALLER] == IDLE:
+                res[FIRST_CALL] = now
+                _dial(ws, now)
         elif kind == NOTICE_DUE:
-            moment[NOTICE] = now
-            order[NOTICE] = count[ORDER]
-            count[ORDER] += 1
-            phase[NOTICE] = HOLD
-            if _poc_request(ws, m, NOTICE, now):
-                _poc_answered(ws, m, r, NOTICE, now)
+            cf[MOMENT, NOTICE] = now
+            ci[ORDER, NOTICE] = count[ORDERED]
+            count[ORDERED] += 1
+            ci[PHASE, NOTICE] = HOLD
+            if _poc_request(ws, NOTICE, now):
+                _poc_answered(ws, NOTICE, now)
         elif kind == TIMER and who == NOTICE:  # the notice has gone out; the check follows
-            _poc_hang_up(ws, m, r, NOTICE, now)
-            phase[NOTICE] = GONE
-            result[SENT] = now
+            _poc_hang_up(ws, NOTICE, now)
+            ci[PHASE, NOTICE] = GONE
+            res[SENT] = now
             checked = now + check_time[r]
             if caught_at_check[r] and checked < horizon:
                 _push(ws, checked, NORMAL, TRIGGER, CALLER, 0)
                 triggers += 1
         elif (kind == TIMER or kind == DEADLINE) and who == CALLER:
-            _caller_step(ws, m, r, kind, now)
+            _caller_step(ws, kind, now)
         elif kind == TIMER:  # a background call's service is over, or its duty officer has spoken
             c = who
-            if phase[c] == SERVICE:
-                phase[c] = GONE
-                _poc_hang_up(ws, m, r, c, now)
+            if ci[PHASE, c] == SERVICE:
+                ci[PHASE, c] = GONE
+                _poc_hang_up(ws, c, now)
             else:
-                _officer_hang_up(ws, m, r, c, now)
-                if pseat[c] >= 0:
+                _officer_hang_up(ws, c, now)
+                if ci[PSEAT, c] >= 0:
                     _serve(ws, c, now)
                 else:
-                    phase[c] = HOLD_FOR_POC
-                    since[c] = now
-                    if has_patience:
-                        _deadline(ws, c, now + max(patience_left[c], 0.0))
+                    ci[PHASE, c] = HOLD_FOR_POC
+                    cf[SINCE, c] = now
+                    if par[HAS_PATIENCE]:
+                        _deadline(ws, c, now + max(cf[PATIENCE, c], 0.0))
         elif kind == DEADLINE:  # a background caller's patience ran out: it hangs up for good
-            phase[who] = GONE
-            _poc_hang_up(ws, m, r, who, now)
-            _officer_hang_up(ws, m, r, who, now)
+            ci[PHASE, who] = GONE
+            _poc_hang_up(ws, who, now)
+            _officer_hang_up(ws, who, now)
         elif kind == ALT_LEAVE:
-            absences[who] += 1
-            if holder[who] < 0:
-                _push(ws, now + _spell(ws, m, r, who, 0), NORMAL, ALT_BACK, who, 0)
+            si[ABSENCES, who] += 1
+            if si[HOLDER, who] < 0:
+                _push(ws, now + _spell(ws, who, 0), NORMAL, ALT_BACK, who, 0)
             else:
-                alt_idle[who] = True
+                si[ALT_IDLE, who] = 1
         elif kind == ALT_BACK:
-            _push(ws, now + _spell(ws, m, r, who, 1), NORMAL, ALT_LEAVE, who, 0)
-            _back(ws, m, r, who, now)
+            _push(ws, now + _spell(ws, who, 1), NORMAL, ALT_LEAVE, who, 0)
+            _back(ws, who, now)
         else:  # FIXED_STEP: an explicit interval or a roster change
             s, k = who // 2, who % 2
-            j = fixed_next[s, k]
-            if not fixed_away[s, k]:
-                fixed_away[s, k] = True
-                absences[s] += 1
+            j = si[FIXED_NEXT + k, s]
+            if not si[FIXED_AWAY + k, s]:
+                si[FIXED_AWAY + k, s] = 1
+                si[ABSENCES, s] += 1
                 if math.isnan(handovers[s, k, j]):
                     if backs[s, k, j] < INF:
                         _push(ws, backs[s, k, j], NORMAL, FIXED_STEP, who, 0)
-                elif holder[s] < 0:
+                elif si[HOLDER, s] < 0:
                     _push(ws, now + handovers[s, k, j], NORMAL, FIXED_STEP, who, 0)
                 else:
-                    fixed_idle[s, k] = True
+                    si[FIXED_IDLE + k, s] = 1
             else:
-                fixed_away[s, k] = False
-                fixed_next[s, k] = j + 1
+                si[FIXED_AWAY + k, s] = 0
+                si[FIXED_NEXT + k, s] = j + 1
                 if j + 1 < counts[s, k]:
                     _push(ws, max(leaves[s, k, j + 1], now), NORMAL, FIXED_STEP, who, 0)
-                _back(ws, m, r, s, now)
+                _back(ws, s, now)
     if count[STATUS] != DONE:
         return count[STATUS]
     # The horizon: a hold still going on counts up to it; a call still going on never ended.
-    if phase[CALLER] == HOLD or phase[CALLER] == HOLD_FOR_POC:
-        result[HOLD_TOTAL] += horizon - since[CALLER]
-    if phase[CALLER] != IDLE and phase[CALLER] != GONE:
-        result[CAMPAIGN_END] = INF
+    if ci[PHASE, CALLER] == HOLD or ci[PHASE, CALLER] == HOLD_FOR_POC:
+        res[HOLD_TOTAL] += horizon - cf[SINCE, CALLER]
+    if ci[PHASE, CALLER] != IDLE and ci[PHASE, CALLER] != GONE:
+        res[CAMPAIGN_END] = INF
     return DONE
 
 
 @njit(cache=True)
-def _spell(ws: tuple, m: tuple, r: int, s: int, present: int) -> float:
+def _spell(ws: tuple, s: int, present: int) -> float:
     """Seat ``s``'s next spell at the desk (``present`` 1) or away (0), drawn in turn from its stream."""
-    drawn = ws[2][6]
-    keys, rows = m[7][2], m[7][3]
-    n = drawn[s, present]
-    drawn[s, present] = n + 1
-    return quantile(rows[present, m[4][s]], uniform_at(keys[present, s, r], n))
+    si = ws[SI]
+    n = si[DRAWN + present, s]
+    si[DRAWN + present, s] = n + 1
+    return quantile(ws[ROWS][R_SPELLS + 2 * ws[GROUPS][s] + present], uniform_at(ws[KEYS][K_SPELLS + 2 * s + present], n))
 
 
 @njit(cache=True)
 def _free_slot(ws: tuple) -> int:
-    phase, count = ws[0][1], ws[4]
-    for c in range(FIRST_BACKGROUND, phase.size):
-        if phase[c] == GONE:
+    ci = ws[CI]
+    for c in range(FIRST_BACKGROUND, CALLS):
+        if ci[PHASE, c] == GONE:
             return c
-    count[STATUS] = FULL
+    ws[COUNT][STATUS] = FULL
     return -1
 
 
 @njit(cache=True)
 def _timer(ws: tuple, c: int, t: float) -> None:
-    version = ws[0][2]
-    version[c] += 1
-    _push(ws, t, NORMAL, TIMER, c, version[c])
+    ci = ws[CI]
+    ci[VERSION, c] += 1
+    _push(ws, t, NORMAL, TIMER, c, ci[VERSION, c])
 
 
 @njit(cache=True)
 def _deadline(ws: tuple, c: int, t: float) -> None:
-    version = ws[0][2]
-    version[c] += 1
-    _push(ws, t, LATE, DEADLINE, c, version[c])
+    ci = ws[CI]
+    ci[VERSION, c] += 1
+    _push(ws, t, LATE, DEADLINE, c, ci[VERSION, c])
 
 
 @njit(cache=True)
 def _serve(ws: tuple, c: int, now: float) -> None:
-    """A background call's POC talks with it for what is ``left`` of its length."""
-    ws[0][1][c] = SERVICE
-    ws[0][12][c] = now
-    _timer(ws, c, now + ws[0][11][c])
+    """A background call's POC talks with it for what is ``LEFT`` of its length."""
+    ws[CI][PHASE, c] = SERVICE
+    ws[CF][STARTED, c] = now
+    _timer(ws, c, now + ws[CF][LEFT, c])
 
 
 @njit(cache=True)
 def _answer(ws: tuple, s: int, c: int, now: float) -> None:
-    ws[2][1][s] = c
-    ws[2][2][s] = now
-    ws[0][5][c] = s
-    ws[0][7][c] = False
+    ws[SI][HOLDER, s] = c
+    ws[SF][s] = now
+    ws[CI][PSEAT, c] = s
+    ws[CI][IN_LINE, c] = 0
 
 
 @njit(cache=True)
-def _poc_request(ws: tuple, m: tuple, c: int, now: float) -> bool:
+def _poc_request(ws: tuple, c: int, now: float) -> bool:
     """Ring for a POC: answered at once (True), breaking off a routine call if urgent calls preempt, or in line."""
-    absences, holder, answered_at = ws[2][0], ws[2][1], ws[2][2]
-    phase, urgent = ws[0][1], ws[0][14]
+    ci, cf, si, answered_at = ws[CI], ws[CF], ws[SI], ws[SF]
     if _seat_or_line(ws, c, now, False):
         return True
-    if not (urgent[c] and m[8] == 2):
+    if not (ci[URGENT, c] and ws[PAR][PRECEDENCE] == 2):
         _seat_or_line(ws, c, now, True)
         return False
     best, latest = -1, -INF
-    for s in range(absences.size):
-        b = holder[s]
-        if absences[s] == 0 and b >= 0 and not urgent[b] and phase[b] == SERVICE and (best < 0 or answered_at[s] > latest):
+    for s in range(answered_at.size):
+        b = si[HOLDER, s]
+        if si[ABSENCES, s] == 0 and b >= 0 and not ci[URGENT, b] and ci[PHASE, b] == SERVICE and (
+                best < 0 or answered_at[s] > latest):
             best, latest = s, answered_at[s]
     if best < 0:
         _seat_or_line(ws, c, now, True)
         return False
-    b = holder[best]
-    left, started = ws[0][11], ws[0][12]
-    left[b] = left[b] - (now - started[b])
-    ws[0][2][b] += 1  # its end of service will not come
-    ws[0][5][b] = -1
+    b = si[HOLDER, best]
+    cf[LEFT, b] = cf[LEFT, b] - (now - cf[STARTED, b])
+    ci[VERSION, b] += 1  # its end of service will not come
+    ci[PSEAT, b] = -1
     _answer(ws, best, c, now)
-    if left[b] > 0:  # back at its old place in line, for the rest of its length
-        phase[b] = HOLD_FOR_POC
+    if cf[LEFT, b] > 0:  # back at its old place in line, for the rest of its length
+        ci[PHASE, b] = HOLD_FOR_POC
         if _seat_or_line(ws, b, now, True):
             _serve(ws, b, now)
     else:
-        phase[b] = GONE
+        ci[PHASE, b] = GONE
     return True
 
 
 @njit(cache=True)
 def _seat_or_line(ws: tuple, c: int, now: float, join: bool) -> bool:
     """A free seat answers call ``c`` (True); else, with ``join``, it joins the POC line."""
-    absences, holder = ws[2][0], ws[2][1]
-    for s in range(absences.size):
-        if absences[s] == 0 and holder[s] < 0:
+    si = ws[SI]
+    for s in range(si.shape[1]):
+        if si[ABSENCES, s] == 0 and si[HOLDER, s] < 0:
             _answer(ws, s, c, now)
             return True
     if join:
-        _join(ws, 0, c)
-        ws[0][7][c] = True
+        _join(ws, POC_QUEUE, c)
+        ws[CI][IN_LINE, c] = 1
     return False
 
 
 @njit(cache=True)
-def _officer_request(ws: tuple, c: int, n_officers: int) -> bool:
-    officers = ws[3][2]
-    for d in range(n_officers):
+def _officer_request(ws: tuple, c: int) -> bool:
+    officers = ws[LINES][OFFICERS]
+    for d in range(int(ws[PAR][N_OFFICERS])):
         if officers[d] < 0:
             officers[d] = c
-            ws[0][6][c] = d
+            ws[CI][OSEAT, c] = d
             return True
-    _join(ws, 1, c)
-    ws[0][8][c] = True
+    _join(ws, OFFICER_QUEUE, c)
+    ws[CI][IN_OFFICER_LINE, c] = 1
     return False
 
 
 @njit(cache=True)
-def _poc_hang_up(ws: tuple, m: tuple, r: int, c: int, now: float) -> None:
+def _poc_hang_up(ws: tuple, c: int, now: float) -> None:
     """End call ``c``'s claim on a POC: free its seat (for the line, unless away), or leave the line."""
-    pseat, in_line = ws[0][5], ws[0][7]
-    if pseat[c] >= 0:
-        s = pseat[c]
-        pseat[c] = -1
-        ws[2][1][s] = -1
-        _idle(ws, m, r, s, now)
-        _offer(ws, m, r, s, now)
-    elif in_line[c]:
-        _leave_line(ws, 0, c)
-        in_line[c] = False
+    ci = ws[CI]
+    if ci[PSEAT, c] >= 0:
+        s = ci[PSEAT, c]
+        ci[PSEAT, c] = -1
+        ws[SI][HOLDER, s] = -1
+        _idle(ws, s, now)
+        _offer(ws, s, now)
+    elif ci[IN_LINE, c]:
+        _leave_line(ws, POC_QUEUE, c)
+        ci[IN_LINE, c] = 0
 
 
 @njit(cache=True)
-def _officer_hang_up(ws: tuple, m: tuple, r: int, c: int, now: float) -> None:
-    oseat, in_officer_line = ws[0][6], ws[0][8]
-    officers = ws[3][2]
-    if oseat[c] >= 0:
-        d = oseat[c]
-        oseat[c] = -1
+def _officer_hang_up(ws: tuple, c: int, now: float) -> None:
+    ci = ws[CI]
+    officers = ws[LINES][OFFICERS]
+    if ci[OSEAT, c] >= 0:
+        d = ci[OSEAT, c]
+        ci[OSEAT, c] = -1
         officers[d] = -1
-        head = _head(ws, 1)
+        head = _head(ws, OFFICER_QUEUE)
         if head >= 0:
-            ws[0][8][head] = False
+            ci[IN_OFFICER_LINE, head] = 0
             officers[d] = head
-            oseat[head] = d
-            _officer_answered(ws, m, r, head, now)
-    elif in_officer_line[c]:
-        _leave_line(ws, 1, c)
-        in_officer_line[c] = False
+            ci[OSEAT, head] = d
+            _officer_answered(ws, head, now)
+    elif ci[IN_OFFICER_LINE, c]:
+        _leave_line(ws, OFFICER_QUEUE, c)
+        ci[IN_OFFICER_LINE, c] = 0
 
 
 @njit(cache=True)
-def _idle(ws: tuple, m: tuple, r: int, s: int, now: float) -> None:
+def _idle(ws: tuple, s: int, now: float) -> None:
     """Seat ``s`` has no call: the spell away or the handover waiting for that begins."""
-    alt_idle, fixed_idle, fixed_next = ws[2][3], ws[2][4], ws[2][5]
-    if alt_idle[s]:
-        alt_idle[s] = False
-        _push(ws, now + _spell(ws, m, r, s, 0), NORMAL, ALT_BACK, s, 0)
+    si = ws[SI]
+    if si[ALT_IDLE, s]:
+        si[ALT_IDLE, s] = 0
+        _push(ws, now + _spell(ws, s, 0), NORMAL, ALT_BACK, s, 0)
     for k in range(2):
-        if fixed_idle[s, k]:
-            fixed_idle[s, k] = False
-            _push(ws, now + m[6][2][s, k, fixed_next[s, k]], NORMAL, FIXED_STEP, 2 * s + k, 0)
+        if si[FIXED_IDLE + k, s]:
+            si[FIXED_IDLE + k, s] = 0
+            _push(ws, now + ws[HANDOVERS][s, k, si[FIXED_NEXT + k, s]], NORMAL, FIXED_STEP, 2 * s + k, 0)
 
 
 @njit(cache=True)
-def _back(ws: tuple, m: tuple, r: int, s: int, now: float) -> None:
-    absences = ws[2][0]
-    absences[s] -= 1
-    if absences[s] == 0:
-        _offer(ws, m, r, s, now)
+def _back(ws: tuple, s: int, now: float) -> None:
+    si = ws[SI]
+    si[ABSENCES, s] -= 1
+    if si[ABSENCES, s] == 0:
+        _offer(ws, s, now)
 
 
 @njit(cache=True)
-def _offer(ws: tuple, m: tuple, r: int, s: int, now: float) -> None:
+def _offer(ws: tuple, s: int, now: float) -> None:
     """A seat free and present answers the head of the line."""
-    if ws[2][0][s] == 0 and ws[2][1][s] < 0:
-        head = _head(ws, 0)
+    if ws[SI][ABSENCES, s] == 0 and ws[SI][HOLDER, s] < 0:
+        head = _head(ws, POC_QUEUE)
         if head >= 0:
             _answer(ws, s, head, now)
-            _poc_answered(ws, m, r, head, now)
+            _poc_answered(ws, head, now)
 
 
 @njit(cache=True)
-def _poc_answered(ws: tuple, m: tuple, r: int, c: int, now: float) -> None:
+def _poc_answered(ws: tuple, c: int, now: float) -> None:
     """Call ``c`` was in line and a POC answers it now: it goes on as its process does."""
-    phase, since, seat = ws[0][1], ws[0][9], ws[0][5][c]
+    ci = ws[CI]
     if c == NOTICE:
-        phase[c] = POC_TALK
-        _timer(ws, c, now + m[2][2][m[4][seat], r])
+        ci[PHASE, c] = POC_TALK
+        _timer(ws, c, now + ws[PAR][NOTICE_MESSAGE + ws[GROUPS][ci[PSEAT, c]]])
     elif c == CALLER:
-        if phase[c] == HOLD or phase[c] == HOLD_FOR_POC:
+        if ci[PHASE, c] == HOLD or ci[PHASE, c] == HOLD_FOR_POC:
             _end_hold(ws, now)
-            _officer_hang_up(ws, m, r, c, now)  # still in the duty officers' line, if at all
-            _caller_poc_talk(ws, m, r, now)
-    elif phase[c] == HOLD or phase[c] == HOLD_FOR_POC:
-        _officer_hang_up(ws, m, r, c, now)
+            _officer_hang_up(ws, c, now)  # still in the duty officers' line, if at all
+            _caller_poc_talk(ws, now)
+    elif ci[PHASE, c] == HOLD or ci[PHASE, c] == HOLD_FOR_POC:
+        _officer_hang_up(ws, c, now)
         _serve(ws, c, now)
 
 
 @njit(cache=True)
-def _officer_answered(ws: tuple, m: tuple, r: int, c: int, now: float) -> None:
+def _officer_answered(ws: tuple, c: int, now: float) -> None:
     """A duty officer answers call ``c`` now: it talks, keeping its place in the POC line."""
-    phase, since, patience_left = ws[0][1], ws[0][9], ws[0][10]
+    ci, cf = ws[CI], ws[CF]
     if c == CALLER:
-        a = int(ws[5][ATTEMPT])
         _end_hold(ws, now)
-        phase[c] = OFFICER_TALK
-        minutes = m[1][9][r, a]
-        ws[5][TALKING] += minutes
+        ci[PHASE, c] = OFFICER_TALK
+        minutes = ws[ATT][A_ANSWER, int(ws[RES][ATTEMPT])]
+        ws[RES][TALKING] += minutes
         _timer(ws, c, now + minutes)
     else:
-        phase[c] = OFFICER_TALK
-        patience_left[c] -= now - since[c]
-        background = m[3]
-        n = ws[0][13][c]
-        _timer(ws, c, now + quantile(background[4][2], uniform_at(background[3][3, r], n)))
+        ci[PHASE, c] = OFFICER_TALK
+        cf[PATIENCE, c] -= now - cf[SINCE, c]
+        _timer(ws, c, now + quantile(ws[ROWS][R_ANSWER], uniform_at(ws[KEYS][K_ANSWER], ci[NUMBER, c])))
 
 
 @njit(cache=True)
 def _end_hold(ws: tuple, now: float) -> None:
     """The caller's hold ends now: count it as waiting or holding, and against patience."""
-    phase, since, patience_left = ws[0][1], ws[0][9], ws[0][10]
-    held = now - since[CALLER]
-    ws[5][WAITING if phase[CALLER] == HOLD else HOLDING] += held
-    ws[5][HOLD_TOTAL] += held
-    patience_left[CALLER] -= held
+    cf, res = ws[CF], ws[RES]
+    held = now - cf[SINCE, CALLER]
+    res[WAITING if ws[CI][PHASE, CALLER] == HOLD else HOLDING] += held
+    res[HOLD_TOTAL] += held
+    cf[PATIENCE, CALLER] -= held
 
 
 @njit(cache=True)
-def _dial(ws: tuple, m: tuple, r: int, now: float) -> None:
+def _dial(ws: tuple, now: float) -> None:
     """The caller's next attempt: a POC if one is free, else hold, and a duty officer may answer first."""
-    result, flags = ws[5], ws[6]
-    phase, since, patience_left = ws[0][1], ws[0][9], ws[0][10]
-    a = int(result[ATTEMPT]) + 1
-    result[ATTEMPT] = a
-    result[DIALLED] = now
-    result[WAITING] = result[TALKING] = result[HOLDING] = result[RELAYING] = 0.0
-    flags[SECOND_TELLING] = 0.0
-    patience_left[CALLER] = m[1][7][r, a]
-    ws[0][3][CALLER] = now
-    ws[0][4][CALLER] = ws[4][ORDER]
-    ws[4][ORDER] += 1
-    phase[CALLER] = HOLD
-    since[CALLER] = now
-    if _poc_request(ws, m, CALLER, now):
-        _caller_poc_talk(ws, m, r, now)
-    elif m[5] > 0 and _officer_request(ws, CALLER, m[5]):
-        _officer_answered(ws, m, r, CALLER, now)
-    elif patience_left[CALLER] < INF:
-        _deadline(ws, CALLER, now + max(patience_left[CALLER], 0.0))
+    res, ci, cf, count = ws[RES], ws[CI], ws[CF], ws[COUNT]
+    a = int(res[ATTEMPT]) + 1
+    res[ATTEMPT] = a
+    res[DIALLED] = now
+    res[WAITING] = res[TALKING] = res[HOLDING] = res[RELAYING] = 0.0
+    count[SECOND_TELLING] = 0
+    cf[PATIENCE, CALLER] = ws[ATT][A_PATIENCE, a]
+    cf[MOMENT, CALLER] = now
+    ci[ORDER, CALLER] = count[ORDERED]
+    count[ORDERED] += 1
+    ci[PHASE, CALLER] = HOLD
+    cf[SINCE, CALLER] = now
+    if _poc_request(ws, CALLER, now):
+        _caller_poc_talk(ws, now)
+    elif ws[PAR][N_OFFICERS] > 0 and _officer_request(ws, CALLER):
+        _officer_answered(ws, CALLER, now)
+    elif cf[PATIENCE, CALLER] < INF:
+        _deadline(ws, CALLER, now + max(cf[PATIENCE, CALLER], 0.0))
 
 
 @njit(cache=True)
-def _caller_poc_talk(ws: tuple, m: tuple, r: int, now: float) -> None:
-    a = int(ws[5][ATTEMPT])
-    minutes = m[1][10][m[4][ws[0][5][CALLER]], r, a]
-    ws[5][TALKING] += minutes
-    ws[0][1][CALLER] = POC_TALK
+def _caller_poc_talk(ws: tuple, now: float) -> None:
+    minutes = ws[ATT][A_MESSAGE + ws[GROUPS][ws[CI][PSEAT, CALLER]], int(ws[RES][ATTEMPT])]
+    ws[RES][TALKING] += minutes
+    ws[CI][PHASE, CALLER] = POC_TALK
     _timer(ws, CALLER, now + minutes)
 
 
 @njit(cache=True)
-def _caller_step(ws: tuple, m: tuple, r: int, kind: int, now: float) -> None:
+def _caller_step(ws: tuple, kind: int, now: float) -> None:
     """The caller's timer or deadline has come: the attempt goes on as ``StopCampaign._attempt`` does."""
-    (detect, max_attempts, policy, escalate, mis_first, p_mis, p_poc,
-     patience, redial, answer_time, message, officer_relay, telling, poc_telling) = m[1]
-    result, flags = ws[5], ws[6]
-    phase, since, patience_left = ws[0][1], ws[0][9], ws[0][10]
-    a = int(result[ATTEMPT])
-    state = phase[CALLER]
+    res, ci, cf, count, par, att = ws[RES], ws[CI], ws[CF], ws[COUNT], ws[PAR], ws[ATT]
+    a = int(res[ATTEMPT])
+    state = ci[PHASE, CALLER]
     if kind == DEADLINE:
         _end_hold(ws, now)
-        if state == HOLD_FOR_POC and flags[ESCALATES] > 0:
-            _relay(ws, m, r, now)
+        if state == HOLD_FOR_POC and count[ESCALATES]:
+            _relay(ws, now)
         else:  # abandoned
-            _officer_hang_up(ws, m, r, CALLER, now)
-            _poc_hang_up(ws, m, r, CALLER, now)
-            _redial(ws, m, r, now)
+            _officer_hang_up(ws, CALLER, now)
+            _poc_hang_up(ws, CALLER, now)
+            _redial(ws, now)
     elif state == REDIAL:
-        if a < max_attempts:
-            _dial(ws, m, r, now)
-        else:
-            phase[CALLER] = GONE
+        _dial(ws, now)
     elif state == POC_TALK:
-        _poc_hang_up(ws, m, r, CALLER, now)
-        if flags[SECOND_TELLING] > 0:
-            understood = math.isnan(p_poc) or not poc_telling[r, a] < p_poc
+        _poc_hang_up(ws, CALLER, now)
+        if count[SECOND_TELLING]:
+            understood = math.isnan(par[P_POC]) or not att[A_POC_TELLING, a] < par[P_POC]
         else:
-            understood = not (a <= mis_first or telling[r, a] < p_mis)
+            understood = not (a <= par[MIS_FIRST] or att[A_TELLING, a] < par[P_MIS])
         if understood:
-            _through(ws, m, r, now)
+            _through(ws, now)
         else:
-            _redial(ws, m, r, now)
+            _redial(ws, now)
     elif state == RELAY:
-        _through(ws, m, r, now)
-        _poc_hang_up(ws, m, r, CALLER, now)
+        _through(ws, now)
+        _poc_hang_up(ws, CALLER, now)
     else:  # OFFICER_TALK is over
-        _officer_hang_up(ws, m, r, CALLER, now)
-        flags[SECOND_TELLING] = 1.0
-        if a <= mis_first or telling[r, a] < p_mis:
-            _poc_hang_up(ws, m, r, CALLER, now)
-            _redial(ws, m, r, now)
-        elif policy == PASS_TO_DUTY_OFFICER:
-            _relay(ws, m, r, now)
-        elif ws[0][5][CALLER] >= 0:
-            _caller_poc_talk(ws, m, r, now)
+        _officer_hang_up(ws, CALLER, now)
+        count[SECOND_TELLING] = 1
+        if a <= par[MIS_FIRST] or att[A_TELLING, a] < par[P_MIS]:
+            _poc_hang_up(ws, CALLER, now)
+            _redial(ws, now)
+        elif par[POLICY] == PASS_TO_DUTY_OFFICER:
+            _relay(ws, now)
+        elif ci[PSEAT, CALLER] >= 0:
+            _caller_poc_talk(ws, now)
         else:
-            phase[CALLER] = HOLD_FOR_POC
-            since[CALLER] = now
-            give_up = now + max(patience_left[CALLER], 0.0) if patience_left[CALLER] < INF else INF
-            escalate_at = now + max(escalate - result[WAITING], 0.0) if policy == ESCALATE_AFTER else INF
-            flags[ESCALATES] = 1.0 if escalate_at < give_up else 0.0
+            ci[PHASE, CALLER] = HOLD_FOR_POC
+            cf[SINCE, CALLER] = now
+            patience = cf[PATIENCE, CALLER]
+            give_up = now + max(patience, 0.0) if patience < INF else INF
+            escalate_at = now + max(par[ESCALATE] - res[WAITING], 0.0) if par[POLICY] == ESCALATE_AFTER else INF
+            count[ESCALATES] = 1 if escalate_at < give_up else 0
             if min(give_up, escalate_at) < INF:
                 _deadline(ws, CALLER, min(give_up, escalate_at))
 
 
 @njit(cache=True)
-def _relay(ws: tuple, m: tuple, r: int, now: float) -> None:
+def _relay(ws: tuple, now: float) -> None:
     """A duty officer passes the message on (the caller keeps its place in the POC line meanwhile)."""
-    minutes = m[1][11][r, int(ws[5][ATTEMPT])]
-    ws[5][RELAYING] = minutes
-    ws[0][1][CALLER] = RELAY
+    minutes = ws[ATT][A_RELAY, int(ws[RES][ATTEMPT])]
+    ws[RES][RELAYING] = minutes
+    ws[CI][PHASE, CALLER] = RELAY
     _timer(ws, CALLER, now + minutes)
 
 
 @njit(cache=True)
-def _through(ws: tuple, m: tuple, r: int, now: float) -> None:
-    ws[5][THROUGH] = now
-    ws[5][CAMPAIGN_END] = now + m[9][r]
-    ws[0][1][CALLER] = GONE
+def _through(ws: tuple, now: float) -> None:
+    ws[RES][THROUGH] = now
+    ws[RES][CAMPAIGN_END] = now + ws[PAR][DESK_RELAY]
+    ws[CI][PHASE, CALLER] = GONE
 
 
 @njit(cache=True)
-def _redial(ws: tuple, m: tuple, r: int, now: float) -> None:
+def _redial(ws: tuple, now: float) -> None:
     """Hang up and dial again after the redial delay, while attempts are left and before the horizon."""
-    a = int(ws[5][ATTEMPT])
-    t = now + m[1][8][r, a]
-    ws[5][CAMPAIGN_END] = t
-    if a < m[1][1] and t < m[0]:
-        ws[0][1][CALLER] = REDIAL
+    a = int(ws[RES][ATTEMPT])
+    t = now + ws[ATT][A_REDIAL, a]
+    ws[RES][CAMPAIGN_END] = t
+    if a < ws[PAR][MAX_ATTEMPTS] and t < ws[PAR][HORIZON]:
+        ws[CI][PHASE, CALLER] = REDIAL
         _timer(ws, CALLER, t)
     else:
-        ws[0][1][CALLER] = GONE
+        ws[CI][PHASE, CALLER] = GONE

@@ -28,7 +28,7 @@ import numpy as np
 from numba import njit
 
 from sim.model.batch.events import (ATTEMPT, CAMPAIGN_END, DIALLED, DONE, ESCALATE_AFTER, FIRST_CALL, HOLD_TOTAL, HOLDING,
-                                    PASS_TO_DUTY_OFFICER, RELAYING, RESULTS, SENT, TALKING, THROUGH, WAITING, run_desk)
+                                    PASS_TO_DUTY_OFFICER, RELAYING, RES, RESULTS, SENT, TALKING, THROUGH, WAITING, run_desk)
 from sim.model.batch.seats import INF, OVERFLOW, answer, occupy
 
 OK, MORE_SPELLS, SIMPY = 0, 1, 2
@@ -136,7 +136,7 @@ def run_kernel(out: np.ndarray, strike: tuple, m: tuple, background: tuple, alt:
             if run_desk(ws, m, r, detected) != DONE:
                 out[0, r] = SIMPY
                 continue
-            res[:] = ws[5]
+            res[:] = ws[RES]
         _strike(out, r, res, times, hits, start, latency[r], horizon, detect[r], desk_relay[r],
                 notice[0], res[SENT] + check_time[r], caught_at_check[r])
 
