@@ -98,7 +98,7 @@ def workspace(m: tuple) -> tuple:
             np.ascontiguousarray(handovers), seat_group)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _push(ws: tuple, t: float, priority: int, kind: int, who: int, version: int) -> None:
     ht, h, count = ws[HF], ws[HI], ws[COUNT]
     n = count[HEAP_SIZE]
@@ -114,13 +114,14 @@ def _push(ws: tuple, t: float, priority: int, kind: int, who: int, version: int)
         if ht[parent] < t or (ht[parent] == t and h[KEY, parent] < key):
             break
         ht[i] = ht[parent]
-        h[:, i] = h[:, parent]
+        for q in range(4):
+            h[q, i] = h[q, parent]
         i = parent
     ht[i] = t
     h[KEY, i], h[KIND, i], h[WHO, i], h[VER, i] = key, kind, who, version
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _pop(ws: tuple) -> tuple[float, int, int, int, int]:
     """The earliest event (time, priority, kind, who, version), taken off the heap."""
     ht, h, count = ws[HF], ws[HI], ws[COUNT]
@@ -138,15 +139,17 @@ def _pop(ws: tuple) -> tuple[float, int, int, int, int]:
         if lt < ht[child] or (lt == ht[child] and lk < h[KEY, child]):
             break
         ht[i] = ht[child]
-        h[:, i] = h[:, child]
+        for q in range(4):
+            h[q, i] = h[q, child]
         i = child
     if n > 0:
         ht[i] = lt
-        h[:, i] = h[:, n]
+        for q in range(4):
+            h[q, i] = h[q, n]
     return t, key >> 50, kind, who, version
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _join(ws: tuple, line: int, c: int) -> None:
     """Call ``c`` joins a line at its place: (rank, moment of calling, order of calling)."""
     queue, count, ci, cf = ws[LINES][line], ws[COUNT], ws[CI], ws[CF]
@@ -169,7 +172,7 @@ def _join(ws: tuple, line: int, c: int) -> None:
     count[slot] = n + 1
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _leave_line(ws: tuple, line: int, c: int) -> None:
     queue, count = ws[LINES][line], ws[COUNT]
     slot = POC_LINE if line == POC_QUEUE else OFFICER_LINE
@@ -181,7 +184,7 @@ def _leave_line(ws: tuple, line: int, c: int) -> None:
     count[slot] = j
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _head(ws: tuple, line: int) -> int:
     """Take the head of a line (-1 when empty)."""
     queue, count = ws[LINES][line], ws[COUNT]
@@ -386,7 +389,7 @@ def run_desk(ws: tuple, m: tuple, r: int, detected: float) -> int:
     return DONE
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _spell(ws: tuple, s: int, present: int) -> float:
     """Seat ``s``'s next spell at the desk (``present`` 1) or away (0), drawn in turn from its stream."""
     si = ws[SI]
@@ -395,7 +398,7 @@ def _spell(ws: tuple, s: int, present: int) -> float:
     return quantile(ws[ROWS][R_SPELLS + 2 * ws[GROUPS][s] + present], uniform_at(ws[KEYS][K_SPELLS + 2 * s + present], n))
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _free_slot(ws: tuple) -> int:
     ci = ws[CI]
     for c in range(FIRST_BACKGROUND, CALLS):
@@ -405,21 +408,21 @@ def _free_slot(ws: tuple) -> int:
     return -1
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _timer(ws: tuple, c: int, t: float) -> None:
     ci = ws[CI]
     ci[VERSION, c] += 1
     _push(ws, t, NORMAL, TIMER, c, ci[VERSION, c])
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _deadline(ws: tuple, c: int, t: float) -> None:
     ci = ws[CI]
     ci[VERSION, c] += 1
     _push(ws, t, LATE, DEADLINE, c, ci[VERSION, c])
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _serve(ws: tuple, c: int, now: float) -> None:
     """A background call's POC talks with it for what is ``LEFT`` of its length."""
     ws[CI][PHASE, c] = SERVICE
@@ -427,7 +430,7 @@ def _serve(ws: tuple, c: int, now: float) -> None:
     _timer(ws, c, now + ws[CF][LEFT, c])
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _answer(ws: tuple, s: int, c: int, now: float) -> None:
     ws[SI][HOLDER, s] = c
     ws[SF][s] = now
@@ -592,7 +595,7 @@ def _officer_answered(ws: tuple, c: int, now: float) -> None:
         _timer(ws, c, now + quantile(ws[ROWS][R_ANSWER], uniform_at(ws[KEYS][K_ANSWER], ci[NUMBER, c])))
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _end_hold(ws: tuple, now: float) -> None:
     """The caller's hold ends now: count it as waiting or holding, and against patience."""
     cf, res = ws[CF], ws[RES]
