@@ -4,11 +4,13 @@ Picture a sweep point of 1,000 replications of the stochastic Deir ez-Zor
 afternoon. The SimPy model walks through each one event by event; here the
 random numbers of all 1,000 are drawn as arrays from the same streams
 (``inputs``), a compiled loop works out each replication's calls and strike
-(``kernel``), and the accounting runs on columns (``accounting``). The
-result is, replication by replication, what ``run_replication`` returns, to
-rounding (the tests demand 1e-9). A replication the kernel cannot settle
-exactly (the notice still at the desk when the caller dials) is run on the
-SimPy model. ``uncovered`` says whether a scenario can run here at all.
+(``kernel``: a straight line where nobody meets in line at the desk, else a
+compiled event-driven desk, ``events``), and the accounting runs on columns
+(``accounting``). The result is, replication by replication, what
+``run_replication`` returns, to rounding (the tests demand 1e-9). Only a
+replication where two events of the desk fall at the very same moment (which
+needs fixed values; its order is the one SimPy scheduled them in) is run on
+the SimPy model. ``uncovered`` says whether a scenario can run here at all.
 """
 
 from __future__ import annotations

@@ -134,8 +134,9 @@ def _pop(ws: tuple) -> tuple[float, int, int, int, int]:
         child = 2 * i + 1
         if child >= n:
             break
-        if child + 1 < n and (ht[child + 1] < ht[child] or (ht[child + 1] == ht[child] and h[KEY, child + 1] < h[KEY, child])):
-            child += 1
+        right = child + 1
+        if right < n and (ht[right] < ht[child] or (ht[right] == ht[child] and h[KEY, right] < h[KEY, child])):
+            child = right
         if lt < ht[child] or (lt == ht[child] and lk < h[KEY, child]):
             break
         ht[i] = ht[child]
@@ -395,7 +396,8 @@ def _spell(ws: tuple, s: int, present: int) -> float:
     si = ws[SI]
     n = si[DRAWN + present, s]
     si[DRAWN + present, s] = n + 1
-    return quantile(ws[ROWS][R_SPELLS + 2 * ws[GROUPS][s] + present], uniform_at(ws[KEYS][K_SPELLS + 2 * s + present], n))
+    row = ws[ROWS][R_SPELLS + 2 * ws[GROUPS][s] + present]
+    return quantile(row, uniform_at(ws[KEYS][K_SPELLS + 2 * s + present], n))
 
 
 @njit(cache=True, inline="always")

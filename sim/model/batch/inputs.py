@@ -17,7 +17,7 @@ from sim.model.batch.draws import BatchStreams
 from sim.model.batch.events import POLICIES
 from sim.model.geometry import _EPSILON_KM
 from sim.model.releases import SIGMA_PER_CEP
-from sim.scenario.distributions import Fixed
+from sim.scenario.distributions import Fixed, _Dist
 from sim.scenario.quantiles import encode_all
 from sim.scenario.schema import HOTLINE, Roster, Scenario, Strike
 
@@ -212,7 +212,8 @@ def lazy_spells(scenario: Scenario, streams: BatchStreams) -> tuple:
     """Alternating spells for ``events``: per seat whether it alternates and starts away, stream keys
     [away, present][seat] and rows [away, present][group]."""
     has, first, keys = [], [], []
-    away_rows, present_rows = [], []
+    away_rows: list[_Dist] = []
+    present_rows: list[_Dist] = []
     for g, group in enumerate(scenario.desk.pocs):
         availability = group.availability
         alternating = bool(availability.alternating)

@@ -1,23 +1,33 @@
-"""One replication's afternoon as straight-line compiled code, run for a whole batch.
+"""One replication's afternoon as compiled code, run for a whole batch.
 
 The story is the SimPy model's (``sim.model.world``) for what the batch
-engine covers (``coverage``): the notice takes the first POC free when it is
-due; the caller's attempts go one after another, each answered by a free POC
-or else by a duty officer while the call keeps its place in the POC line;
-background calls take a POC (or a duty officer, then a POC) in between; the
-abort order stops the releases. Each request is answered at the first moment
-a POC seat is at the phone (``seats``) and done with any call it is serving,
-which is exact as long as nobody else is in line or with a duty officer when
-a call arrives; nothing then needs an event queue. A replication where a call
-arrives while another is still in line (the notice included), or, under
-``urgent_preempts``, while another is at the desk at all, is marked ``SIMPY``
-and the engine runs it on the SimPy model. Background calls after the caller's
-last attempt cannot change an outcome and are not worked out.
+engine covers (``coverage``). Each replication goes one of two ways:
 
-Every random number comes in as an array drawn from the model's own streams
-(``inputs``); the outputs are per-replication moments and durations from which
-``accounting`` computes the outcomes. Moments at or after the horizon are
-censored the way the SimPy run is (the run stops there).
+- *The straight line* (``_straight_line``). The notice takes the first POC
+  free when it is due; the caller's attempts go one after another, each
+  answered by a free POC or else by a duty officer while the call keeps its
+  place in the POC line; background calls take a POC (or a duty officer, then
+  a POC) in between. Each request is answered at the first moment a POC seat
+  is at the phone (``seats``) and done with any call it is serving, which is
+  exact as long as nobody else is in line or with a duty officer when a call
+  arrives (and, under ``urgent_preempts``, nobody at the desk at all). This
+  covers most replications of a quiet desk at the cost of a few arithmetic
+  operations, with the first background calls and away spells drawn as arrays
+  (``inputs``).
+- *The event-driven desk* (``events.run_desk``), for every replication the
+  straight line cannot settle: calls meeting in line, preemption, more
+  spells or calls than were drawn. It runs the desk's processes event by
+  event and draws what it needs from the streams itself. Only a replication
+  where two ordinary events fall at the very same moment (or that outgrows
+  the work arrays) is marked ``SIMPY``, and the engine runs it on the SimPy
+  model.
+
+Either way the desk's results (``events.RESULTS``) then give the abort order
+and the strike (``_strike``). Background calls after the caller's last
+attempt and the notice cannot change an outcome and are not worked out. The
+outputs are per-replication moments and durations from which ``accounting``
+computes the outcomes. Moments at or after the horizon are censored the way
+the SimPy run is (the run stops there).
 """
 
 from __future__ import annotations
@@ -27,12 +37,14 @@ import math
 import numpy as np
 from numba import njit
 
-from sim.model.batch.events import (ATTEMPT, CAMPAIGN_END, DIALLED, DONE, ESCALATE_AFTER, FIRST_CALL, HOLD_TOTAL, HOLDING,
-                                    PASS_TO_DUTY_OFFICER, RELAYING, RES, RESULTS, SENT, TALKING, THROUGH, WAITING, run_desk)
+from sim.model.batch.events import (ATTEMPT, CAMPAIGN_END, DIALLED, DONE, ESCALATE_AFTER, FIRST_CALL, HOLD_TOTAL,
+                                    HOLDING, PASS_TO_DUTY_OFFICER, RELAYING, RES, RESULTS, SENT, TALKING, THROUGH,
+                                    WAITING, run_desk)
 from sim.model.batch.seats import INF, OVERFLOW, answer, occupy
 
 OK, MORE_SPELLS, SIMPY = 0, 1, 2
-"""Status of a replication: computed; needs more drawn away spells; to be run on the SimPy model."""
+"""Status of a replication: computed; (straight line only) needs more spells or calls than were drawn;
+to be run on the SimPy model."""
 
 
 OUTPUTS = ("status", "first_call", "attempts", "hold_time", "message_through", "abort_order", "strike_stop",

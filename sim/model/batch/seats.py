@@ -26,7 +26,7 @@ from numba import njit
 
 INF = math.inf
 OVERFLOW = -1.0
-"""Returned by a query that ran out of drawn spells: the caller draws more and runs again."""
+"""Returned by a query that ran out of drawn spells: the kernel leaves the replication to the event desk."""
 
 
 @njit(cache=True)
