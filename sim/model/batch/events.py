@@ -64,13 +64,13 @@ RESULTS = ("first_call", "attempts", "hold", "through", "campaign_end", "dialled
 FIRST_CALL, ATTEMPT, HOLD_TOTAL, THROUGH, CAMPAIGN_END, DIALLED, WAITING, TALKING, HOLDING, RELAYING, SENT = range(11)
 
 # The work arrays, one tuple of few arrays (a compiled call passes every array of it), with their rows:
-CF, CI, HF, HI, SF, SI, LINES, COUNT, RES, PAR, ATT, KEYS, ROWS, HANDOVERS, GROUPS = range(15)
+CF, CI, HF, HI, SF, SI, LINES, COUNT, RES, PAR, ATT, KEYS, ROWS, HANDOVERS, GROUPS, CALLER_DRAWS = range(16)
 MOMENT, SINCE, PATIENCE, LEFT, STARTED = range(5)  # per call, float
 RANK, PHASE, VERSION, ORDER, PSEAT, OSEAT, IN_LINE, IN_OFFICER_LINE, NUMBER, URGENT = range(10)  # per call, int
 KEY, KIND, WHO, VER = range(4)  # per pending event (its moment in HF)
 ABSENCES, HOLDER, ALT_IDLE, DRAWN, FIXED_IDLE, FIXED_NEXT, FIXED_AWAY = 0, 1, 2, 3, 5, 7, 9  # per seat (2 each from 3)
 POC_QUEUE, OFFICER_QUEUE, OFFICERS = range(3)
-HEAP_SIZE, SCHEDULED, ORDERED, POC_LINE, OFFICER_LINE, STATUS, SECOND_TELLING, ESCALATES = range(8)
+HEAP_SIZE, SCHEDULED, ORDERED, POC_LINE, OFFICER_LINE, STATUS, SECOND_TELLING, ESCALATES, REPLICATION = range(9)
 (HORIZON, MAX_ATTEMPTS, POLICY, ESCALATE, MIS_FIRST, P_MIS, P_POC, N_OFFICERS, PRECEDENCE, DESK_RELAY, MEAN_GAP,
  HAS_PATIENCE, NOTICE_MESSAGE) = range(13)  # this replication's parameters; NOTICE_MESSAGE + group
 A_PATIENCE, A_REDIAL, A_ANSWER, A_RELAY, A_TELLING, A_POC_TELLING, A_MESSAGE = range(7)  # per attempt; + group
@@ -81,8 +81,8 @@ R_SERVICE, R_PATIENCE, R_ANSWER, R_SPELLS = range(4)  # distribution rows; R_SPE
 def workspace(m: tuple) -> tuple:
     """The work arrays of ``run_desk`` for model ``m`` (see ``run_desk``), allocated once for a whole batch."""
     seat_group, officers, handovers = m[4], m[5], m[6][2]
-    groups = m[1][10].shape[0]
-    attempts = m[1][7].shape[1]
+    groups = m[1][9].shape[0] - A_MESSAGE
+    attempts = m[1][1] + 1
     background_rows, spell_rows = m[3][4], m[7][3]
     width = max(background_rows.shape[1], spell_rows.shape[2])
     rows = np.zeros((R_SPELLS + 2 * groups, width))
@@ -93,9 +93,24 @@ def workspace(m: tuple) -> tuple:
     seats = seat_group.size
     return (np.zeros((5, CALLS)), np.zeros((10, CALLS), np.int64), np.zeros(HEAP), np.zeros((4, HEAP), np.int64),
             np.zeros(seats), np.zeros((11, seats), np.int64), np.zeros((3, max(CALLS, officers)), np.int64),
-            np.zeros(8, np.int64), np.zeros(len(RESULTS)), np.zeros(NOTICE_MESSAGE + groups),
+            np.zeros(9, np.int64), np.zeros(len(RESULTS)), np.zeros(NOTICE_MESSAGE + groups),
             np.zeros((A_MESSAGE + groups, attempts)), np.zeros(K_SPELLS + 2 * seats, np.uint64), rows,
-            np.ascontiguousarray(handovers), seat_group)
+            np.ascontiguousarray(handovers), seat_group, (m[1][7], m[1][8], m[1][9]))
+
+
+@njit(cache=True)
+def draw_attempt(att: np.ndarray, draws: tuple, r: int, a: int) -> None:
+    """The caller's numbers for attempt ``a`` of replication ``r`` into column ``a`` of ``att`` (``A_...`` rows):
+    draw ``a`` of each quantity's stream, as ``StopCampaign`` takes them (``stream.at(attempt)``)."""
+    has_patience, keys, rows = draws
+    att[A_PATIENCE, a] = quantile(rows[A_PATIENCE], uniform_at(keys[A_PATIENCE, r], a)) if has_patience else INF
+    for q in (A_REDIAL, A_ANSWER, A_RELAY):
+        att[q, a] = quantile(rows[q], uniform_at(keys[q, r], a))
+    att[A_TELLING, a] = uniform_at(keys[A_TELLING, r], a)
+    att[A_POC_TELLING, a] = uniform_at(keys[A_POC_TELLING, r], a)
+    u = uniform_at(keys[A_MESSAGE, r], a)
+    for g in range(rows.shape[0] - A_MESSAGE):
+        att[A_MESSAGE + g, a] = quantile(rows[A_MESSAGE + g], u)
 
 
 @njit(cache=True, inline="always")
@@ -220,16 +235,13 @@ def run_desk(ws: tuple, m: tuple, r: int, detected: float) -> int:
     par[PRECEDENCE], par[DESK_RELAY], par[MEAN_GAP], par[HAS_PATIENCE] = m[8], m[9][r], background[1], background[5]
     for g in range(notice[2].shape[0]):
         par[NOTICE_MESSAGE + g] = notice[2][g, r]
-    att[A_PATIENCE], att[A_REDIAL], att[A_ANSWER] = caller[7][r], caller[8][r], caller[9][r]
-    att[A_RELAY], att[A_TELLING], att[A_POC_TELLING] = caller[11][r], caller[12][r], caller[13][r]
-    for g in range(caller[10].shape[0]):
-        att[A_MESSAGE + g] = caller[10][g, r]
     for q in range(4):
         keys[q] = background[3][q, r]
     for s in range(seat_group.size):
         keys[K_SPELLS + 2 * s] = m[7][2][0, s, r]
         keys[K_SPELLS + 2 * s + 1] = m[7][2][1, s, r]
     count[:] = 0
+    count[REPLICATION] = r
     ws[LINES][OFFICERS, :] = -1
     ci[PHASE, :] = GONE
     ci[PSEAT, :] = -1
@@ -616,6 +628,7 @@ def _dial(ws: tuple, now: float) -> None:
     res[DIALLED] = now
     res[WAITING] = res[TALKING] = res[HOLDING] = res[RELAYING] = 0.0
     count[SECOND_TELLING] = 0
+    draw_attempt(ws[ATT], ws[CALLER_DRAWS], count[REPLICATION], a)
     cf[PATIENCE, CALLER] = ws[ATT][A_PATIENCE, a]
     cf[MOMENT, CALLER] = now
     ci[ORDER, CALLER] = count[ORDERED]

@@ -124,25 +124,23 @@ def seats(scenario: Scenario, streams: BatchStreams, spells: int) -> tuple:
 
 
 def caller(scenario: Scenario, streams: BatchStreams) -> tuple:
+    """The caller's settings, its detection delays, and what ``events.draw_attempt`` needs to draw each attempt's
+    numbers when it is made: stream keys and distribution rows in the order of ``events.A_PATIENCE ...``."""
     party = scenario.parties[0]
-    attempts = party.max_attempts
     q = "callers[0]"
     officers = scenario.desk.duty_officers
-    u_message = streams.uniforms(f"{q}.message_time", attempts + 1)
-    message = np.stack([g.message_time.quantiles(u_message) for g in scenario.desk.pocs])
     detect = (streams.sample(party.detection.delay, f"{q}.detection") if party.detection is not None
               else np.full(streams.size, NAN))
-    patience = (streams.per_attempt(party.patience, f"{q}.patience", attempts) if party.patience is not None
-                else np.full((streams.size, attempts + 1), INF))
+    names = ("patience", "redial_delay", "answer_time", "officer_relay", "language", "poc_language", "message_time")
+    keys = np.stack([streams.keys(f"{q}.{name}") for name in names])
+    unused: _Dist = Fixed(value=0.0)  # the tellings are compared as uniforms
+    rows = encode_all([party.patience or unused, party.redial_delay, officers.answer_time, officers.relay_delay,
+                       unused, unused, *[g.message_time for g in scenario.desk.pocs]])
     language = party.language
     p_poc = language.poc_misunderstanding_probability
-    return (detect, attempts, POLICIES[party.policy], party.escalate_after or 0.0,
+    return (detect, party.max_attempts, POLICIES[party.policy], party.escalate_after or 0.0,
             language.misunderstood_first_attempts, language.misunderstanding_probability,
-            NAN if p_poc is None else p_poc, patience,
-            streams.per_attempt(party.redial_delay, f"{q}.redial_delay", attempts),
-            streams.per_attempt(officers.answer_time, f"{q}.answer_time", attempts), message,
-            streams.per_attempt(officers.relay_delay, f"{q}.officer_relay", attempts),
-            streams.uniforms(f"{q}.language", attempts + 1), streams.uniforms(f"{q}.poc_language", attempts + 1))
+            NAN if p_poc is None else p_poc, party.patience is not None, keys, rows)
 
 
 @dataclass

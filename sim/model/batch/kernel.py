@@ -37,9 +37,10 @@ import math
 import numpy as np
 from numba import njit
 
-from sim.model.batch.events import (ATTEMPT, CAMPAIGN_END, DIALLED, DONE, ESCALATE_AFTER, FIRST_CALL, HOLD_TOTAL,
-                                    HOLDING, PASS_TO_DUTY_OFFICER, RELAYING, RES, RESULTS, SENT, TALKING, THROUGH,
-                                    WAITING, run_desk)
+from sim.model.batch.events import (A_ANSWER, A_MESSAGE, A_PATIENCE, A_POC_TELLING, A_REDIAL, A_RELAY, A_TELLING,
+                                    ATT, ATTEMPT, CALLER_DRAWS, CAMPAIGN_END, DIALLED, DONE, ESCALATE_AFTER, FIRST_CALL,
+                                    HOLD_TOTAL, HOLDING, PASS_TO_DUTY_OFFICER, RELAYING, RES, RESULTS, SENT, TALKING,
+                                    THROUGH, WAITING, draw_attempt, run_desk)
 from sim.model.batch.seats import INF, OVERFLOW, answer, occupy
 
 OK, MORE_SPELLS, SIMPY = 0, 1, 2
@@ -134,6 +135,7 @@ def run_kernel(out: np.ndarray, strike: tuple, m: tuple, background: tuple, alt:
     res = np.empty(len(RESULTS))
     state = (np.empty(seats), np.empty(seats), np.empty(m[6][0].shape), np.empty(seats), np.empty(seats),
              np.empty((seats, 2), np.int64))
+    queue = np.empty(2)
     releases = times.shape[1]
     for r in range(times.shape[0]):
         # The first release on a site had nobody stopped the strike, and the detection it sets off.
@@ -144,7 +146,8 @@ def run_kernel(out: np.ndarray, strike: tuple, m: tuple, background: tuple, alt:
                 first_hit_free = moment
                 break
         detected = first_hit_free + detect[r] if not math.isnan(detect[r]) else INF
-        if not straight or _straight_line(res, r, m, background, alt, state, detected) != OK:
+        if not straight or _straight_line(res, r, m, background, alt, state, detected, ws[ATT], ws[CALLER_DRAWS],
+                                          queue) != OK:
             if run_desk(ws, m, r, detected) != DONE:
                 out[0, r] = SIMPY
                 continue
@@ -155,11 +158,10 @@ def run_kernel(out: np.ndarray, strike: tuple, m: tuple, background: tuple, alt:
 
 @njit(cache=True)
 def _straight_line(res: np.ndarray, r: int, m: tuple, background: tuple, alt: tuple, state: tuple,
-                   detected: float) -> int:
+                   detected: float, att: np.ndarray, draws: tuple, queue: np.ndarray) -> int:
     """The notice and the caller's attempts of replication ``r`` into ``res`` (``events.RESULTS``), if exact."""
     horizon, seat_group, n_officers, fixed, strict = m[0], m[4], m[5], m[6], m[8] == 2
-    (detect, max_attempts, policy, escalate, mis_first, p_mis, p_poc,
-     patience, redial, answer_time, message, officer_relay, telling, poc_telling) = m[1]
+    max_attempts, policy, escalate, mis_first, p_mis, p_poc = m[1][1:7]
     has_notice, due, notice_message, check_time, caught_at_check = m[2]
     has_alt, present, away, starts_away = alt
     spells = (has_alt, present, away)
@@ -171,7 +173,7 @@ def _straight_line(res: np.ndarray, r: int, m: tuple, background: tuple, alt: tu
         state[3][s] = 0.0 if starts_away[s] else (present[s, r, 0] if has_alt[s] else INF)
         state[5][s, 0] = 0
         state[5][s, 1] = 0 if starts_away[s] else 1
-    queue = np.array([0.0, -INF])
+    queue[0], queue[1] = 0.0, -INF
     # The notice: a POC takes it when it is due; the check follows.
     sent = objection = INF
     notice_in_line = -INF
@@ -207,7 +209,8 @@ def _straight_line(res: np.ndarray, r: int, m: tuple, background: tuple, alt: tu
             return status
         attempts += 1
         a = attempts
-        patience_left = patience[r, a]
+        draw_attempt(att, draws, r, a)
+        patience_left = att[A_PATIENCE, a]
         waiting = talking = holding = relaying = 0.0
         told = t  # until a duty officer has finished talking
         tau, seat = answer(t, fixed, spells, state, r)
@@ -226,17 +229,17 @@ def _straight_line(res: np.ndarray, r: int, m: tuple, background: tuple, alt: tu
                 if seat < 0:
                     ended = INF
                 else:
-                    minutes = message[seat_group[seat], r, a]
+                    minutes = att[A_MESSAGE + seat_group[seat], a]
                     ended = tau + minutes
                     talking = minutes
                     if not occupy(seat, tau, ended, fixed, spells, state, r):
                         return MORE_SPELLS
-                    outcome_through = not (a <= mis_first or telling[r, a] < p_mis)
+                    outcome_through = not (a <= mis_first or att[A_TELLING, a] < p_mis)
         else:
             # A duty officer answers at once; the call keeps its place in the POC line.
-            told = t + answer_time[r, a]
-            talking = answer_time[r, a]
-            if a <= mis_first or telling[r, a] < p_mis:
+            told = t + att[A_ANSWER, a]
+            talking = att[A_ANSWER, a]
+            if a <= mis_first or att[A_TELLING, a] < p_mis:
                 ended = told
                 if tau <= told and not occupy(seat, tau, told, fixed, spells, state, r):
                     return MORE_SPELLS
@@ -262,14 +265,14 @@ def _straight_line(res: np.ndarray, r: int, m: tuple, background: tuple, alt: tu
                         hold += held_time(told, escalate_at, horizon)
                         relay_from = escalate_at
                 if poc_from < INF:
-                    minutes = message[seat_group[seat], r, a]
+                    minutes = att[A_MESSAGE + seat_group[seat], a]
                     ended = poc_from + minutes
                     talking += minutes
                     if not occupy(seat, tau, ended, fixed, spells, state, r):
                         return MORE_SPELLS
-                    outcome_through = math.isnan(p_poc) or not poc_telling[r, a] < p_poc
+                    outcome_through = math.isnan(p_poc) or not att[A_POC_TELLING, a] < p_poc
                 if relay_from < INF:
-                    relaying = officer_relay[r, a]
+                    relaying = att[A_RELAY, a]
                     ended = relay_from + relaying
                     outcome_through = True
                     if tau <= ended and not occupy(seat, tau, ended, fixed, spells, state, r):
@@ -280,7 +283,7 @@ def _straight_line(res: np.ndarray, r: int, m: tuple, background: tuple, alt: tu
             campaign_end = ended + m[9][r]
             dialled, waiting_t, talking_t, holding_t, relaying_t = t, waiting, talking, holding, relaying
             break
-        t = ended + redial[r, a]
+        t = ended + att[A_REDIAL, a]
         campaign_end = t
     if first_call == INF:
         campaign_end = -INF
