@@ -4,10 +4,10 @@ Both engines draw from the same counter-based streams, so each replication is
 the same afternoon in both: every declared outcome of every replication must
 agree (NaN where the SimPy run has NaN), on every shipped scenario the batch
 engine covers, on hand-built cases that reach each branch of the caller, and
-on randomly generated scenarios within what it covers. The batch engine has
-two paths, the straight line (``kernel``) and the event-driven desk
-(``events``) for replications where calls meet at the desk; the event path is
-also checked on its own, for every replication.
+on randomly generated scenarios within what it covers. The kernel has two
+paths, the event-driven desk (``events``) and the straight line for
+replications where two events fall at one moment (``kernel``); each is also
+checked on its own, for every replication it settles.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 from hand_case import BASE, SCENARIOS, scenario
 from sim.model.batch.coverage import uncovered
 from sim.model.batch.engine import _computed, run_rows
-from sim.model.batch.kernel import SIMPY
+from sim.model.batch.kernel import EVENTS, SIMPY, STRAIGHT
 from sim.model.streams import Streams
 from sim.model.world import run_replication
 from sim.scenario.loader import load_scenario, read_scenario_data, scenario_from_data
@@ -42,17 +42,17 @@ def assert_same_rows(case: Scenario, seed: int, replications: int) -> None:
                 f"replication {k}, {name}: batch {got}, SimPy {expected}"
 
 
-def event_path_agrees(case: Scenario, seed: int, replications: int) -> float:
-    """Every replication worked out event by event (no straight line) agrees with SimPy; the share left to
-    SimPy (two events at one moment)."""
-    columns, status = _computed(case, seed, np.arange(replications), straight=False)
+def path_agrees(case: Scenario, seed: int, replications: int, path: int = EVENTS) -> float:
+    """Every replication worked out on one path of the kernel alone agrees with SimPy; the share that path
+    left to SimPy (events: two at one moment; straight line: calls meeting at the desk)."""
+    columns, status = _computed(case, seed, np.arange(replications), path)
     for k in np.flatnonzero(status != SIMPY):
         reference = run_replication(case, seed, int(k)).outcomes
         assert list(columns) == list(reference)
         for name, expected in reference.items():
             got = columns[name][k]
             assert (math.isnan(got) and math.isnan(expected)) or got == pytest.approx(expected, rel=1e-9, abs=1e-9), \
-                f"replication {k}, {name}: events {got}, SimPy {expected}"
+                f"replication {k}, {name}: path {path}: {got}, SimPy {expected}"
     return float(np.mean(status == SIMPY))
 
 
@@ -72,7 +72,8 @@ def test_every_shipped_scenario_agrees_or_is_left_to_simpy_in_words(name: str) -
     assert uncovered(case) == INCIDENT_MECHANISMS.get(name)
     if uncovered(case) is None:
         assert_same_rows(case, case.seed, 20)
-        event_path_agrees(case, case.seed, 20)
+        path_agrees(case, case.seed, 20, EVENTS)
+        path_agrees(case, case.seed, 20, STRAIGHT)
 
 
 @pytest.mark.parametrize("change, words", [
@@ -114,7 +115,7 @@ def test_staffing_points_where_lines_form_agree_without_simpy(pocs: int, policy:
     assert_same_rows(case, 3, 150)
     _, status = _computed(case, 3, np.arange(150))
     assert not (status == SIMPY).any()
-    assert event_path_agrees(case, 3, 150) == 0.0
+    assert path_agrees(case, 3, 150, EVENTS) == 0.0
 
 
 def _stochastic_without(*sections: str) -> dict[str, Any]:
@@ -172,7 +173,7 @@ def test_a_call_waits_in_line_behind_the_notice() -> None:
     row = run_rows(case, 1, [0])[0]
     assert (row["first_call"], row["message_through"], row["hold_time"], row["attempts"], row["abort_order"],
             row["strike_end"], row["notice_caught"]) == (12, 38, 21, 1, 38, 20, 0)
-    assert (_computed(case, 1, np.arange(1))[1] != SIMPY).all()
+    assert path_agrees(case, 1, 1, EVENTS) == 0.0
     assert_same_rows(case, 1, 3)
 
 
@@ -190,7 +191,7 @@ def test_an_urgent_call_breaks_off_a_routine_one(precedence: str) -> None:
     through, hold = (arrival + 24, arrival + 7) if precedence == "urgent_first" else (16, 0)
     assert row["message_through"] == pytest.approx(through, abs=1e-12)
     assert row["hold_time"] == pytest.approx(hold, abs=1e-12)
-    assert (_computed(case, 1, np.arange(1), straight=False)[1] != SIMPY).all()
+    assert path_agrees(case, 1, 1, EVENTS) == 0.0
     assert_same_rows(case, 1, 3)
 
 
@@ -264,5 +265,6 @@ def covered_scenarios(draw: st.DrawFn) -> Scenario:
 def test_random_covered_scenarios_agree(case: Scenario, seed: int) -> None:
     assert uncovered(case) is None
     assert_same_rows(case, seed, 12)
-    event_path_agrees(case, seed, 12)
+    path_agrees(case, seed, 12, EVENTS)
+    path_agrees(case, seed, 12, STRAIGHT)
 

@@ -24,7 +24,7 @@ from sim.model.batch.accounting import Columns, strike_columns
 from sim.model.batch.coverage import uncovered
 from sim.model.batch.draws import BatchStreams
 from sim.model.batch.events import PRECEDENCES, workspace
-from sim.model.batch.kernel import OUTPUTS, SIMPY, run_kernel
+from sim.model.batch.kernel import BOTH, OUTPUTS, SIMPY, run_kernel, scratch
 from sim.model.world import run_replication
 from sim.scenario.schema import HOTLINE, Scenario
 
@@ -54,7 +54,7 @@ def run_rows(scenario: Scenario, seed: int, replications: Sequence[int]) -> list
     return [dict(zip(names, row)) for row in np.column_stack(list(columns.values())).tolist()]
 
 
-def _computed(scenario: Scenario, seed: int, ks: np.ndarray, straight: bool = True) -> tuple[Columns, np.ndarray]:
+def _computed(scenario: Scenario, seed: int, ks: np.ndarray, path: int = BOTH) -> tuple[Columns, np.ndarray]:
     strike = scenario.strike
     assert strike is not None
     streams = BatchStreams(seed, ks)
@@ -69,7 +69,7 @@ def _computed(scenario: Scenario, seed: int, ks: np.ndarray, straight: bool = Tr
              inputs.lazy_spells(scenario, streams), PRECEDENCES[scenario.desk.precedence], relay)
     out = np.zeros((len(OUTPUTS), ks.size))
     run_kernel(out, (plan.times, plan.sites >= 0, strike.start, latency), model,
-               inputs.background(scenario, streams, SPELLS), alt, workspace(model), straight)
+               inputs.background(scenario, streams, SPELLS), alt, workspace(model), scratch(model), path)
     k = dict(zip(OUTPUTS, out))
     status = k["status"].astype(np.int64)
     stop = np.where(np.isnan(k["strike_stop"]), np.inf, k["strike_stop"])

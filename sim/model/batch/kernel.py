@@ -39,7 +39,7 @@ from numba import njit
 
 from sim.model.batch.events import (A_ANSWER, A_MESSAGE, A_PATIENCE, A_POC_TELLING, A_REDIAL, A_RELAY, A_TELLING,
                                     ATT, ATTEMPT, CALLER_DRAWS, CAMPAIGN_END, DIALLED, DONE, ESCALATE_AFTER, FIRST_CALL,
-                                    HOLD_TOTAL, HOLDING, PASS_TO_DUTY_OFFICER, RELAYING, RES, RESULTS, SENT, TALKING,
+                                    HOLD_TOTAL, HOLDING, PASS_TO_DUTY_OFFICER, RELAYING, RES, SENT, TALKING,
                                     THROUGH, WAITING, draw_attempt, run_desk)
 from sim.model.batch.seats import INF, OVERFLOW, answer, occupy
 
@@ -54,13 +54,13 @@ OUTPUTS = ("status", "first_call", "attempts", "hold_time", "message_through", "
 """The columns ``run_kernel`` fills, in order (NaN where the SimPy record has none)."""
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def held_time(start: float, end: float, horizon: float) -> float:
     """Time on hold from ``start`` to ``end``, counted up to the horizon as ``StopCampaign.close`` does."""
     return max(min(end, horizon) - start, 0.0) if start < horizon else 0.0
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def routine_call(n: int, r: int, arrived: float, background: tuple, n_officers: int, fixed: tuple, spells: tuple,
                  state: tuple) -> tuple[float, float]:
     """Background call ``n``, with nobody else in line: when it leaves the line, and the desk (``OVERFLOW``)."""
@@ -87,7 +87,7 @@ def routine_call(n: int, r: int, arrived: float, background: tuple, n_officers: 
     return begins, begins + service
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def catch_up(t: float, r: int, background: tuple, queue: np.ndarray, horizon: float, n_officers: int,
              fixed: tuple, spells: tuple, state: tuple, strict: bool) -> int:
     """Work out the background calls that arrive before ``t``, each with nobody else in line.
@@ -118,24 +118,33 @@ def catch_up(t: float, r: int, background: tuple, queue: np.ndarray, horizon: fl
     return SIMPY if t < queue[1] else OK
 
 
-@njit(cache=True)
-def run_kernel(out: np.ndarray, strike: tuple, m: tuple, background: tuple, alt: tuple, ws: tuple,
-               straight: bool = True) -> None:
+BOTH, EVENTS, STRAIGHT = 0, 1, 2
+"""Which way ``run_kernel`` works a replication out: events, then the straight line on a tie; or one of them
+alone (the tests check each on its own)."""
+
+
+def scratch(m: tuple) -> tuple:
+    """The straight line's work arrays for model ``m``, allocated once for a batch."""
+    seats = m[4].size
+    return (np.empty(seats), np.empty(seats), np.empty(m[6][0].shape), np.empty(seats), np.empty(seats),
+            np.empty((seats, 2), np.int64)), np.empty(2)
+
+
+@njit(cache=True, _nrt=False)
+def run_kernel(out: np.ndarray, strike: tuple, m: tuple, background: tuple, alt: tuple, ws: tuple, work: tuple,
+               path: int) -> None:
     """Fill ``out[column, r]`` (columns ``OUTPUTS``) for every replication ``r``.
 
     ``m`` is the model as ``events.run_desk`` takes it; ``background`` and ``alt`` are the first background
-    calls and spells drawn as arrays for the straight-line path; ``ws`` is ``events.workspace``. Without
-    ``straight`` every replication is worked out event by event (the tests check both paths on their own).
+    calls and spells drawn as arrays for the straight line; ``ws`` is ``events.workspace``, ``work`` is
+    ``scratch``; ``path`` is ``BOTH``, ``EVENTS`` or ``STRAIGHT``.
     """
     times, hits, start, latency = strike
     horizon, caller, notice, desk_relay = m[0], m[1], m[2], m[9]
     detect = caller[0]
     check_time, caught_at_check = notice[3], notice[4]
-    seats = m[4].size
-    res = np.empty(len(RESULTS))
-    state = (np.empty(seats), np.empty(seats), np.empty(m[6][0].shape), np.empty(seats), np.empty(seats),
-             np.empty((seats, 2), np.int64))
-    queue = np.empty(2)
+    state, queue = work
+    res = ws[RES]
     releases = times.shape[1]
     for r in range(times.shape[0]):
         # The first release on a site had nobody stopped the strike, and the detection it sets off.
@@ -146,17 +155,16 @@ def run_kernel(out: np.ndarray, strike: tuple, m: tuple, background: tuple, alt:
                 first_hit_free = moment
                 break
         detected = first_hit_free + detect[r] if not math.isnan(detect[r]) else INF
-        if not straight or _straight_line(res, r, m, background, alt, state, detected, ws[ATT], ws[CALLER_DRAWS],
-                                          queue) != OK:
-            if run_desk(ws, m, r, detected) != DONE:
+        if path == STRAIGHT or run_desk(ws, m, r, detected) != DONE:
+            if path == EVENTS or _straight_line(res, r, m, background, alt, state, detected, ws[ATT],
+                                                ws[CALLER_DRAWS], queue) != OK:
                 out[0, r] = SIMPY
                 continue
-            res[:] = ws[RES]
         _strike(out, r, res, times, hits, start, latency[r], horizon, detect[r], desk_relay[r],
                 notice[0], res[SENT] + check_time[r], caught_at_check[r])
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def _straight_line(res: np.ndarray, r: int, m: tuple, background: tuple, alt: tuple, state: tuple,
                    detected: float, att: np.ndarray, draws: tuple, queue: np.ndarray) -> int:
     """The notice and the caller's attempts of replication ``r`` into ``res`` (``events.RESULTS``), if exact."""
@@ -295,7 +303,7 @@ def _straight_line(res: np.ndarray, r: int, m: tuple, background: tuple, alt: tu
     return OK
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def _strike(out: np.ndarray, r: int, res: np.ndarray, times: np.ndarray, hits: np.ndarray, start: float,
             latency: float, horizon: float, detect: float, desk_relay: float, has_notice: bool, checked: float,
             caught_at_check: bool) -> None:
