@@ -35,8 +35,8 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit
 
+from sim.model.batch.compiled import compiled
 from sim.model.batch.draws import uniform_at
 from sim.scenario.quantiles import quantile
 
@@ -98,7 +98,7 @@ def workspace(m: tuple) -> tuple:
             np.ascontiguousarray(handovers), seat_group, (m[1][7], m[1][8], m[1][9]))
 
 
-@njit(cache=True, _nrt=False)
+@compiled()
 def draw_attempt(att: np.ndarray, draws: tuple, r: int, a: int) -> None:
     """The caller's numbers for attempt ``a`` of replication ``r`` into column ``a`` of ``att`` (``A_...`` rows):
     draw ``a`` of each quantity's stream, as ``StopCampaign`` takes them (``stream.at(attempt)``)."""
@@ -113,7 +113,7 @@ def draw_attempt(att: np.ndarray, draws: tuple, r: int, a: int) -> None:
         att[A_MESSAGE + g, a] = quantile(rows[A_MESSAGE + g], u)
 
 
-@njit(cache=True, inline="always", _nrt=False)
+@compiled(inline=True)
 def _push(ws: tuple, t: float, priority: int, kind: int, who: int, version: int) -> None:
     ht, h, count = ws[HF], ws[HI], ws[COUNT]
     n = count[HEAP_SIZE]
@@ -136,7 +136,7 @@ def _push(ws: tuple, t: float, priority: int, kind: int, who: int, version: int)
     h[KEY, i], h[KIND, i], h[WHO, i], h[VER, i] = key, kind, who, version
 
 
-@njit(cache=True, inline="always", _nrt=False)
+@compiled(inline=True)
 def _pop(ws: tuple) -> tuple[float, int, int, int, int]:
     """The earliest event (time, priority, kind, who, version), taken off the heap."""
     ht, h, count = ws[HF], ws[HI], ws[COUNT]
@@ -165,7 +165,7 @@ def _pop(ws: tuple) -> tuple[float, int, int, int, int]:
     return t, key >> 50, kind, who, version
 
 
-@njit(cache=True, inline="always", _nrt=False)
+@compiled(inline=True)
 def _join(ws: tuple, line: int, c: int) -> None:
     """Call ``c`` joins a line at its place: (rank, moment of calling, order of calling)."""
     queue, count, ci, cf = ws[LINES][line], ws[COUNT], ws[CI], ws[CF]
@@ -188,7 +188,7 @@ def _join(ws: tuple, line: int, c: int) -> None:
     count[slot] = n + 1
 
 
-@njit(cache=True, inline="always", _nrt=False)
+@compiled(inline=True)
 def _leave_line(ws: tuple, line: int, c: int) -> None:
     queue, count = ws[LINES][line], ws[COUNT]
     slot = POC_LINE if line == POC_QUEUE else OFFICER_LINE
@@ -200,7 +200,7 @@ def _leave_line(ws: tuple, line: int, c: int) -> None:
     count[slot] = j
 
 
-@njit(cache=True, inline="always", _nrt=False)
+@compiled(inline=True)
 def _head(ws: tuple, line: int) -> int:
     """Take the head of a line (-1 when empty)."""
     queue, count = ws[LINES][line], ws[COUNT]
@@ -215,7 +215,7 @@ def _head(ws: tuple, line: int) -> int:
     return head
 
 
-@njit(cache=True, _nrt=False)
+@compiled()
 def run_desk(ws: tuple, m: tuple, r: int, detected: float) -> int:
     """Run replication ``r``'s desk until the caller and the notice are done, or the horizon; fill ``ws[RES]``.
 
@@ -402,7 +402,7 @@ def run_desk(ws: tuple, m: tuple, r: int, detected: float) -> int:
     return DONE
 
 
-@njit(cache=True, inline="always", _nrt=False)
+@compiled(inline=True)
 def _spell(ws: tuple, s: int, present: int) -> float:
     """Seat ``s``'s next spell at the desk (``present`` 1) or away (0), drawn in turn from its stream."""
     si = ws[SI]
@@ -412,7 +412,7 @@ def _spell(ws: tuple, s: int, present: int) -> float:
     return quantile(row, uniform_at(ws[KEYS][K_SPELLS + 2 * s + present], n))
 
 
-@njit(cache=True, inline="always", _nrt=False)
+@compiled(inline=True)
 def _free_slot(ws: tuple) -> int:
     ci = ws[CI]
     for c in range(FIRST_BACKGROUND, CALLS):
@@ -422,21 +422,21 @@ def _free_slot(ws: tuple) -> int:
     return -1
 
 
-@njit(cache=True, inline="always", _nrt=False)
+@compiled(inline=True)
 def _timer(ws: tuple, c: int, t: float) -> None:
     ci = ws[CI]
     ci[VERSION, c] += 1
     _push(ws, t, NORMAL, TIMER, c, ci[VERSION, c])
 
 
-@njit(cache=True, inline="always", _nrt=False)
+@compiled(inline=True)
 def _deadline(ws: tuple, c: int, t: float) -> None:
     ci = ws[CI]
     ci[VERSION, c] += 1
     _push(ws, t, LATE, DEADLINE, c, ci[VERSION, c])
 
 
-@njit(cache=True, inline="always", _nrt=False)
+@compiled(inline=True)
 def _serve(ws: tuple, c: int, now: float) -> None:
     """A background call's POC talks with it for what is ``LEFT`` of its length."""
     ws[CI][PHASE, c] = SERVICE
@@ -444,7 +444,7 @@ def _serve(ws: tuple, c: int, now: float) -> None:
     _timer(ws, c, now + ws[CF][LEFT, c])
 
 
-@njit(cache=True, inline="always", _nrt=False)
+@compiled(inline=True)
 def _answer(ws: tuple, s: int, c: int, now: float) -> None:
     ws[SI][HOLDER, s] = c
     ws[SF][s] = now
@@ -452,7 +452,7 @@ def _answer(ws: tuple, s: int, c: int, now: float) -> None:
     ws[CI][IN_LINE, c] = 0
 
 
-@njit(cache=True, _nrt=False)
+@compiled()
 def _poc_request(ws: tuple, c: int, now: float) -> bool:
     """Ring for a POC: answered at once (True), breaking off a routine call if urgent calls preempt, or in line."""
     ci, cf, si, answered_at = ws[CI], ws[CF], ws[SI], ws[SF]
@@ -484,7 +484,7 @@ def _poc_request(ws: tuple, c: int, now: float) -> bool:
     return True
 
 
-@njit(cache=True, _nrt=False)
+@compiled()
 def _seat_or_line(ws: tuple, c: int, now: float, join: bool) -> bool:
     """A free seat answers call ``c`` (True); else, with ``join``, it joins the POC line."""
     si = ws[SI]
@@ -498,7 +498,7 @@ def _seat_or_line(ws: tuple, c: int, now: float, join: bool) -> bool:
     return False
 
 
-@njit(cache=True, _nrt=False)
+@compiled()
 def _officer_request(ws: tuple, c: int) -> bool:
     officers = ws[LINES][OFFICERS]
     for d in range(int(ws[PAR][N_OFFICERS])):
@@ -511,7 +511,7 @@ def _officer_request(ws: tuple, c: int) -> bool:
     return False
 
 
-@njit(cache=True, _nrt=False)
+@compiled()
 def _poc_hang_up(ws: tuple, c: int, now: float) -> None:
     """End call ``c``'s claim on a POC: free its seat (for the line, unless away), or leave the line."""
     ci = ws[CI]
@@ -526,7 +526,7 @@ def _poc_hang_up(ws: tuple, c: int, now: float) -> None:
         ci[IN_LINE, c] = 0
 
 
-@njit(cache=True, _nrt=False)
+@compiled()
 def _officer_hang_up(ws: tuple, c: int, now: float) -> None:
     ci = ws[CI]
     officers = ws[LINES][OFFICERS]
@@ -545,7 +545,7 @@ def _officer_hang_up(ws: tuple, c: int, now: float) -> None:
         ci[IN_OFFICER_LINE, c] = 0
 
 
-@njit(cache=True, _nrt=False)
+@compiled()
 def _idle(ws: tuple, s: int, now: float) -> None:
     """Seat ``s`` has no call: the spell away or the handover waiting for that begins."""
     si = ws[SI]
@@ -558,7 +558,7 @@ def _idle(ws: tuple, s: int, now: float) -> None:
             _push(ws, now + ws[HANDOVERS][s, k, si[FIXED_NEXT + k, s]], NORMAL, FIXED_STEP, 2 * s + k, 0)
 
 
-@njit(cache=True, _nrt=False)
+@compiled()
 def _back(ws: tuple, s: int, now: float) -> None:
     si = ws[SI]
     si[ABSENCES, s] -= 1
@@ -566,7 +566,7 @@ def _back(ws: tuple, s: int, now: float) -> None:
         _offer(ws, s, now)
 
 
-@njit(cache=True, _nrt=False)
+@compiled()
 def _offer(ws: tuple, s: int, now: float) -> None:
     """A seat free and present answers the head of the line."""
     if ws[SI][ABSENCES, s] == 0 and ws[SI][HOLDER, s] < 0:
@@ -576,7 +576,7 @@ def _offer(ws: tuple, s: int, now: float) -> None:
             _poc_answered(ws, head, now)
 
 
-@njit(cache=True, _nrt=False)
+@compiled()
 def _poc_answered(ws: tuple, c: int, now: float) -> None:
     """Call ``c`` was in line and a POC answers it now: it goes on as its process does."""
     ci = ws[CI]
@@ -593,7 +593,7 @@ def _poc_answered(ws: tuple, c: int, now: float) -> None:
         _serve(ws, c, now)
 
 
-@njit(cache=True, _nrt=False)
+@compiled()
 def _officer_answered(ws: tuple, c: int, now: float) -> None:
     """A duty officer answers call ``c`` now: it talks, keeping its place in the POC line."""
     ci, cf = ws[CI], ws[CF]
@@ -609,7 +609,7 @@ def _officer_answered(ws: tuple, c: int, now: float) -> None:
         _timer(ws, c, now + quantile(ws[ROWS][R_ANSWER], uniform_at(ws[KEYS][K_ANSWER], ci[NUMBER, c])))
 
 
-@njit(cache=True, inline="always", _nrt=False)
+@compiled(inline=True)
 def _end_hold(ws: tuple, now: float) -> None:
     """The caller's hold ends now: count it as waiting or holding, and against patience."""
     cf, res = ws[CF], ws[RES]
@@ -619,7 +619,7 @@ def _end_hold(ws: tuple, now: float) -> None:
     cf[PATIENCE, CALLER] -= held
 
 
-@njit(cache=True, _nrt=False)
+@compiled()
 def _dial(ws: tuple, now: float) -> None:
     """The caller's next attempt: a POC if one is free, else hold, and a duty officer may answer first."""
     res, ci, cf, count = ws[RES], ws[CI], ws[CF], ws[COUNT]
@@ -643,7 +643,7 @@ def _dial(ws: tuple, now: float) -> None:
         _deadline(ws, CALLER, now + max(cf[PATIENCE, CALLER], 0.0))
 
 
-@njit(cache=True, _nrt=False)
+@compiled()
 def _caller_poc_talk(ws: tuple, now: float) -> None:
     minutes = ws[ATT][A_MESSAGE + ws[GROUPS][ws[CI][PSEAT, CALLER]], int(ws[RES][ATTEMPT])]
     ws[RES][TALKING] += minutes
@@ -651,7 +651,7 @@ def _caller_poc_talk(ws: tuple, now: float) -> None:
     _timer(ws, CALLER, now + minutes)
 
 
-@njit(cache=True, _nrt=False)
+@compiled()
 def _caller_step(ws: tuple, kind: int, now: float) -> None:
     """The caller's timer or deadline has come: the attempt goes on as ``StopCampaign._attempt`` does."""
     res, ci, cf, count, par, att = ws[RES], ws[CI], ws[CF], ws[COUNT], ws[PAR], ws[ATT]
@@ -701,7 +701,7 @@ def _caller_step(ws: tuple, kind: int, now: float) -> None:
                 _deadline(ws, CALLER, min(give_up, escalate_at))
 
 
-@njit(cache=True, _nrt=False)
+@compiled()
 def _relay(ws: tuple, now: float) -> None:
     """A duty officer passes the message on (the caller keeps its place in the POC line meanwhile)."""
     minutes = ws[ATT][A_RELAY, int(ws[RES][ATTEMPT])]
@@ -710,14 +710,14 @@ def _relay(ws: tuple, now: float) -> None:
     _timer(ws, CALLER, now + minutes)
 
 
-@njit(cache=True, _nrt=False)
+@compiled()
 def _through(ws: tuple, now: float) -> None:
     ws[RES][THROUGH] = now
     ws[RES][CAMPAIGN_END] = now + ws[PAR][DESK_RELAY]
     ws[CI][PHASE, CALLER] = GONE
 
 
-@njit(cache=True, _nrt=False)
+@compiled()
 def _redial(ws: tuple, now: float) -> None:
     """Hang up and dial again after the redial delay, while attempts are left and before the horizon."""
     a = int(ws[RES][ATTEMPT])

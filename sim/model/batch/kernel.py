@@ -35,8 +35,8 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit
 
+from sim.model.batch.compiled import compiled
 from sim.model.batch.events import (A_ANSWER, A_MESSAGE, A_PATIENCE, A_POC_TELLING, A_REDIAL, A_RELAY, A_TELLING,
                                     ATT, ATTEMPT, CALLER_DRAWS, CAMPAIGN_END, DIALLED, DONE, ESCALATE_AFTER, FIRST_CALL,
                                     HOLD_TOTAL, HOLDING, PASS_TO_DUTY_OFFICER, RELAYING, RES, SENT, TALKING,
@@ -54,13 +54,13 @@ OUTPUTS = ("status", "first_call", "attempts", "hold_time", "message_through", "
 """The columns ``run_kernel`` fills, in order (NaN where the SimPy record has none)."""
 
 
-@njit(cache=True, _nrt=False)
+@compiled()
 def held_time(start: float, end: float, horizon: float) -> float:
     """Time on hold from ``start`` to ``end``, counted up to the horizon as ``StopCampaign.close`` does."""
     return max(min(end, horizon) - start, 0.0) if start < horizon else 0.0
 
 
-@njit(cache=True, _nrt=False)
+@compiled()
 def routine_call(n: int, r: int, arrived: float, background: tuple, n_officers: int, fixed: tuple, spells: tuple,
                  state: tuple) -> tuple[float, float]:
     """Background call ``n``, with nobody else in line: when it leaves the line, and the desk (``OVERFLOW``)."""
@@ -87,7 +87,7 @@ def routine_call(n: int, r: int, arrived: float, background: tuple, n_officers: 
     return begins, begins + service
 
 
-@njit(cache=True, _nrt=False)
+@compiled()
 def catch_up(t: float, r: int, background: tuple, queue: np.ndarray, horizon: float, n_officers: int,
              fixed: tuple, spells: tuple, state: tuple, strict: bool) -> int:
     """Work out the background calls that arrive before ``t``, each with nobody else in line.
@@ -130,7 +130,7 @@ def scratch(m: tuple) -> tuple:
             np.empty((seats, 2), np.int64)), np.empty(2)
 
 
-@njit(cache=True, _nrt=False)
+@compiled()
 def run_kernel(out: np.ndarray, strike: tuple, m: tuple, background: tuple, alt: tuple, ws: tuple, work: tuple,
                path: int) -> None:
     """Fill ``out[column, r]`` (columns ``OUTPUTS``) for every replication ``r``.
@@ -164,7 +164,7 @@ def run_kernel(out: np.ndarray, strike: tuple, m: tuple, background: tuple, alt:
                 notice[0], res[SENT] + check_time[r], caught_at_check[r])
 
 
-@njit(cache=True, _nrt=False)
+@compiled()
 def _straight_line(res: np.ndarray, r: int, m: tuple, background: tuple, alt: tuple, state: tuple,
                    detected: float, att: np.ndarray, draws: tuple, queue: np.ndarray) -> int:
     """The notice and the caller's attempts of replication ``r`` into ``res`` (``events.RESULTS``), if exact."""
@@ -303,7 +303,7 @@ def _straight_line(res: np.ndarray, r: int, m: tuple, background: tuple, alt: tu
     return OK
 
 
-@njit(cache=True, _nrt=False)
+@compiled()
 def _strike(out: np.ndarray, r: int, res: np.ndarray, times: np.ndarray, hits: np.ndarray, start: float,
             latency: float, horizon: float, detect: float, desk_relay: float, has_notice: bool, checked: float,
             caught_at_check: bool) -> None:

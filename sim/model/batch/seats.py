@@ -22,14 +22,15 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit
+
+from sim.model.batch.compiled import compiled
 
 INF = math.inf
 OVERFLOW = -1.0
 """Returned by a query that ran out of drawn spells: the kernel leaves the replication to the event desk."""
 
 
-@njit(cache=True, _nrt=False)
+@compiled()
 def _resolved_back(leave: float, back: float, handover: float, busy_from: float, busy_to: float) -> float:
     if math.isnan(handover):
         return back
@@ -37,7 +38,7 @@ def _resolved_back(leave: float, back: float, handover: float, busy_from: float,
     return start + handover
 
 
-@njit(cache=True, _nrt=False)
+@compiled()
 def fixed_next_present(q: float, leaves: np.ndarray, backs: np.ndarray, handovers: np.ndarray,
                        settled: np.ndarray, busy_from: float, busy_to: float) -> float:
     """The first moment at or after ``q`` when no absence of this list holds the seat."""
@@ -51,7 +52,7 @@ def fixed_next_present(q: float, leaves: np.ndarray, backs: np.ndarray, handover
     return q
 
 
-@njit(cache=True, _nrt=False)
+@compiled()
 def alt_next_present(q: float, leave: float, back: float, used_away: int, used_present: int,
                      present: np.ndarray, away: np.ndarray, busy_from: float, busy_to: float) -> float:
     """The first moment at or after ``q`` when the alternating spells have the seat at the desk."""
@@ -69,7 +70,7 @@ def alt_next_present(q: float, leave: float, back: float, used_away: int, used_p
         used_present += 1
 
 
-@njit(cache=True, _nrt=False)
+@compiled()
 def commit(s: int, t: float, fixed: tuple, alt: tuple, state: tuple, r: int) -> bool:
     """Settle seat ``s``'s absences that began before ``t`` (a call starts then); False when spells ran out."""
     leaves, backs, handovers, counts = fixed
@@ -92,7 +93,7 @@ def commit(s: int, t: float, fixed: tuple, alt: tuple, state: tuple, r: int) -> 
     return True
 
 
-@njit(cache=True, _nrt=False)
+@compiled()
 def next_present(s: int, q: float, fixed: tuple, alt: tuple, state: tuple, r: int) -> float:
     """The first moment at or after ``q`` when seat ``s`` is at the phone (``OVERFLOW``: draw more spells)."""
     leaves, backs, handovers, counts = fixed
@@ -113,7 +114,7 @@ def next_present(s: int, q: float, fixed: tuple, alt: tuple, state: tuple, r: in
             return q
 
 
-@njit(cache=True, _nrt=False)
+@compiled()
 def answer(q: float, fixed: tuple, alt: tuple, state: tuple, r: int) -> tuple[float, int]:
     """When a request made at ``q`` is answered, and by which seat (the first in order on a tie).
 
@@ -129,7 +130,7 @@ def answer(q: float, fixed: tuple, alt: tuple, state: tuple, r: int) -> tuple[fl
     return best, seat
 
 
-@njit(cache=True, _nrt=False)
+@compiled()
 def occupy(s: int, start: float, end: float, fixed: tuple, alt: tuple, state: tuple, r: int) -> bool:
     """Seat ``s`` is on a call from ``start`` to ``end``; False when spells ran out."""
     if not commit(s, start, fixed, alt, state, r):
