@@ -2,15 +2,15 @@
 
 Picture a sweep point of 1,000 replications of the stochastic Deir ez-Zor
 afternoon. The SimPy model walks through each one event by event; here the
-random numbers of all 1,000 are drawn as arrays from the same streams
-(``inputs``), a compiled loop works out each replication's calls and strike
-(``kernel``: a straight line where nobody meets in line at the desk, else a
-compiled event-driven desk, ``events``), and the accounting runs on columns
-(``accounting``). The result is, replication by replication, what
-``run_replication`` returns, to rounding (the tests demand 1e-9). Only a
-replication where two events of the desk fall at the very same moment (which
-needs fixed values; its order is the one SimPy scheduled them in) is run on
-the SimPy model. ``uncovered`` says whether a scenario can run here at all.
+numbers all 1,000 share the shape of are drawn as arrays from the same
+streams (``inputs``), a compiled loop works out each replication's calls and
+strike (``kernel``: a compiled event-driven desk, ``events``, which draws the
+rest itself, and a straight line for ties), and the accounting runs on
+columns (``accounting``). The result is, replication by replication, what
+``run_replication`` returns, to rounding (the tests demand 1e-9). A
+replication neither path settles exactly (two desk events at the very same
+moment while calls meet in line, which needs fixed values) is run on the
+SimPy model. ``uncovered`` says whether a scenario can run here at all.
 """
 
 from __future__ import annotations
@@ -29,8 +29,8 @@ from sim.model.world import run_replication
 from sim.scenario.schema import HOTLINE, Scenario
 
 SPELLS = 8
-"""Away spells per POC and background calls drawn as arrays for the straight-line path (``kernel``);
-a replication that needs more is worked out event by event (``events``), which draws its own."""
+"""Away spells per POC and background calls drawn as arrays for the straight line (``kernel``), which only
+settles ties; the event desk (``events``) draws its own, as many as it needs."""
 
 
 def run_columns(scenario: Scenario, seed: int, replications: Sequence[int]) -> Columns:

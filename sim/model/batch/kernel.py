@@ -1,26 +1,26 @@
 """One replication's afternoon as compiled code, run for a whole batch.
 
 The story is the SimPy model's (``sim.model.world``) for what the batch
-engine covers (``coverage``). Each replication goes one of two ways:
+engine covers (``coverage``). The desk, where the notice, the caller's
+attempts and the background calls meet, is worked out one of two ways:
 
-- *The straight line* (``_straight_line``). The notice takes the first POC
-  free when it is due; the caller's attempts go one after another, each
-  answered by a free POC or else by a duty officer while the call keeps its
-  place in the POC line; background calls take a POC (or a duty officer, then
-  a POC) in between. Each request is answered at the first moment a POC seat
-  is at the phone (``seats``) and done with any call it is serving, which is
-  exact as long as nobody else is in line or with a duty officer when a call
-  arrives (and, under ``urgent_preempts``, nobody at the desk at all). This
-  covers most replications of a quiet desk at the cost of a few arithmetic
-  operations, with the first background calls and away spells drawn as arrays
-  (``inputs``).
-- *The event-driven desk* (``events.run_desk``), for every replication the
-  straight line cannot settle: calls meeting in line, preemption, more
-  spells or calls than were drawn. It runs the desk's processes event by
-  event and draws what it needs from the streams itself. Only a replication
-  where two ordinary events fall at the very same moment (or that outgrows
-  the work arrays) is marked ``SIMPY``, and the engine runs it on the SimPy
-  model.
+- *The event-driven desk* (``events.run_desk``), first: the desk's processes
+  event by event, lines and preemption included, drawing from the streams
+  what it needs. It gives up only when two ordinary events fall at the very
+  same moment (SimPy then goes by the order it scheduled them in), which
+  needs fixed values, or when the work arrays are outgrown.
+- *The straight line* (``_straight_line``), for those replications. The
+  notice takes the first POC free when it is due; the caller's attempts go
+  one after another, each answered by a free POC or else by a duty officer
+  while the call keeps its place in the POC line; background calls take a
+  POC (or a duty officer, then a POC) in between. Each request is answered
+  at the first moment a POC seat is at the phone (``seats``) and done with
+  any call it is serving, which is exact, ties included, as long as nobody
+  else is in line or with a duty officer when a call arrives (and, under
+  ``urgent_preempts``, nobody at the desk at all), within the first
+  background calls and away spells drawn as arrays (``inputs``). A
+  replication it cannot settle either is marked ``SIMPY``, and the engine
+  runs it on the SimPy model.
 
 Either way the desk's results (``events.RESULTS``) then give the abort order
 and the strike (``_strike``). Background calls after the caller's last
@@ -44,8 +44,8 @@ from sim.model.batch.events import (A_ANSWER, A_MESSAGE, A_PATIENCE, A_POC_TELLI
 from sim.model.batch.seats import INF, OVERFLOW, answer, occupy
 
 OK, MORE_SPELLS, SIMPY = 0, 1, 2
-"""Status of a replication: computed; (straight line only) needs more spells or calls than were drawn;
-to be run on the SimPy model."""
+"""Status of a replication: computed; (straight line) needs more spells or calls than were drawn; to be run
+on the SimPy model."""
 
 
 OUTPUTS = ("status", "first_call", "attempts", "hold_time", "message_through", "abort_order", "strike_stop",

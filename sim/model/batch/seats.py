@@ -27,7 +27,7 @@ from sim.model.batch.compiled import compiled
 
 INF = math.inf
 OVERFLOW = -1.0
-"""Returned by a query that ran out of drawn spells: the kernel leaves the replication to the event desk."""
+"""Returned by a query that ran out of drawn spells: the straight line cannot settle the replication."""
 
 
 @compiled()
