@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 from hand_case import BASE, SCENARIOS, scenario
 from sim.model.batch.coverage import uncovered
-from sim.model.batch.engine import _computed, run_rows
+from sim.model.batch.engine import computed, run_rows, settled
 from sim.model.batch.kernel import EVENTS, SIMPY, STRAIGHT
 from sim.model.streams import Streams
 from sim.model.world import run_replication
@@ -45,7 +45,7 @@ def assert_same_rows(case: Scenario, seed: int, replications: int) -> None:
 def path_agrees(case: Scenario, seed: int, replications: int, path: int = EVENTS) -> float:
     """Every replication worked out on one path of the kernel alone agrees with SimPy; the share that path
     left to SimPy (events: two at one moment; straight line: calls meeting at the desk)."""
-    columns, status = _computed(case, seed, np.arange(replications), path)
+    columns, status = computed(case, seed, np.arange(replications), path)
     for k in np.flatnonzero(status != SIMPY):
         reference = run_replication(case, seed, int(k)).outcomes
         assert list(columns) == list(reference)
@@ -113,7 +113,7 @@ def test_staffing_points_where_lines_form_agree_without_simpy(pocs: int, policy:
     data["background_calls"]["patience"] = {"dist": "exponential", "mean": "20 min"}
     case = scenario_from_data(data, "test")
     assert_same_rows(case, 3, 150)
-    _, status = _computed(case, 3, np.arange(150))
+    _, status = settled(case, 3, np.arange(150))
     assert not (status == SIMPY).any()
     assert path_agrees(case, 3, 150, EVENTS) == 0.0
 

@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from sim.experiment.plan import plan_sweep
-from sim.model.batch.engine import _computed, run_rows
+from sim.model.batch.engine import run_rows, settled
 from sim.model.batch.kernel import SIMPY
 from sim.model.world import run_replication
 from sim.scenario.loader import load_scenario, scenario_from_data
@@ -59,7 +59,7 @@ def test_bench_batch_engine_vs_simpy(benchmark, rounds: int) -> None:
         sweep_seconds.append(time.perf_counter() - started)
     rows = benchmark.pedantic(run_rows, args=(scenario, scenario.seed, range(BATCH)), rounds=rounds, iterations=1)
     assert_same(rows, reference)
-    _, status = _computed(scenario, scenario.seed, np.arange(BATCH))
+    _, status = settled(scenario, scenario.seed, np.arange(BATCH))
     benchmark.extra_info.update({"replications": BATCH, "share_run_on_simpy": round(float(np.mean(status == SIMPY)), 4),
                                  "target_speedup": 100})
     if not benchmark.enabled:
@@ -94,7 +94,7 @@ def test_bench_batch_engine_vs_simpy_on_staffing_points(benchmark, rounds: int) 
     rows = benchmark.pedantic(batch, rounds=rounds, iterations=1)
     for got, expected in zip(rows, reference):
         assert_same(got, expected)
-    left = [float(np.mean(_computed(point, seed, np.arange(STAFFING_BATCH))[1] == SIMPY)) for point in points]
+    left = [float(np.mean(settled(point, seed, np.arange(STAFFING_BATCH))[1] == SIMPY)) for point in points]
     benchmark.extra_info.update({"points": len(points), "replications_per_point": STAFFING_BATCH,
                                  "share_run_on_simpy": round(max(left), 4), "target_speedup": 100})
     if not benchmark.enabled:

@@ -24,13 +24,13 @@ from sim.model.batch.accounting import Columns, strike_columns
 from sim.model.batch.coverage import uncovered
 from sim.model.batch.draws import BatchStreams
 from sim.model.batch.events import PRECEDENCES, workspace
-from sim.model.batch.kernel import BOTH, OUTPUTS, SIMPY, run_kernel, scratch
+from sim.model.batch.kernel import EVENTS, OUTPUTS, SIMPY, STRAIGHT, run_kernel, scratch
 from sim.model.world import run_replication
 from sim.scenario.schema import HOTLINE, Scenario
 
 SPELLS = 8
-"""Away spells per POC and background calls drawn as arrays for the straight line (``kernel``), which only
-settles ties; the event desk (``events``) draws its own, as many as it needs."""
+"""Away spells per POC and background calls drawn as arrays for the straight line (``kernel``); the event
+desk (``events``) draws its own, as many as it needs."""
 
 
 def run_columns(scenario: Scenario, seed: int, replications: Sequence[int]) -> Columns:
@@ -39,12 +39,27 @@ def run_columns(scenario: Scenario, seed: int, replications: Sequence[int]) -> C
     if reason is not None:
         raise ValueError(f"the batch engine does not cover {reason}")
     ks = np.asarray(replications, dtype=np.int64)
-    columns, status = _computed(scenario, seed, ks)
+    columns, status = settled(scenario, seed, ks)
     for i in np.flatnonzero(status == SIMPY):
         row = run_replication(scenario, seed, int(ks[i])).outcomes
         for name, column in columns.items():
             column[i] = row[name]
     return columns
+
+
+def settled(scenario: Scenario, seed: int, ks: np.ndarray) -> tuple[Columns, np.ndarray]:
+    """The columns of replications ``ks`` as the kernel settles them, and their status (``SIMPY``: neither path).
+
+    The event desk goes first; the replications it leaves (ties) go to the straight line, whose arrays of
+    drawn spells and calls are then drawn for those alone.
+    """
+    columns, status = computed(scenario, seed, ks, EVENTS)
+    tied = np.flatnonzero(status == SIMPY)
+    if tied.size:
+        again, status[tied] = computed(scenario, seed, ks[tied], STRAIGHT)
+        for name, column in columns.items():
+            column[tied] = again[name]
+    return columns, status
 
 
 def run_rows(scenario: Scenario, seed: int, replications: Sequence[int]) -> list[dict[str, float]]:
@@ -54,14 +69,17 @@ def run_rows(scenario: Scenario, seed: int, replications: Sequence[int]) -> list
     return [dict(zip(names, row)) for row in np.column_stack(list(columns.values())).tolist()]
 
 
-def _computed(scenario: Scenario, seed: int, ks: np.ndarray, path: int = BOTH) -> tuple[Columns, np.ndarray]:
+def computed(scenario: Scenario, seed: int, ks: np.ndarray, path: int) -> tuple[Columns, np.ndarray]:
+    """The columns of replications ``ks`` worked out on one path of the kernel (``EVENTS``, ``STRAIGHT``),
+    and their status (``SIMPY``: not settled on that path)."""
     strike = scenario.strike
     assert strike is not None
     streams = BatchStreams(seed, ks)
     plan = inputs.release_plan(strike, scenario.sites, streams)
     latency = streams.sample(strike.abort_latency, "strike.abort_latency")
     relay = streams.sample(scenario.desk.relay_delay, f"{HOTLINE}.relay_delay")
-    seat_group, fixed, alt = inputs.seats(scenario, streams, SPELLS)
+    spells = SPELLS if path == STRAIGHT else 0
+    seat_group, fixed, alt = inputs.seats(scenario, streams, spells)
     notice, drawn = inputs.notice(scenario, streams)
     caller = inputs.caller(scenario, streams)
     officers = scenario.desk.duty_officers.count
@@ -69,7 +87,7 @@ def _computed(scenario: Scenario, seed: int, ks: np.ndarray, path: int = BOTH) -
              inputs.lazy_spells(scenario, streams), PRECEDENCES[scenario.desk.precedence], relay)
     out = np.zeros((len(OUTPUTS), ks.size))
     run_kernel(out, (plan.times, plan.sites >= 0, strike.start, latency), model,
-               inputs.background(scenario, streams, SPELLS), alt, workspace(model), scratch(model), path)
+               inputs.background(scenario, streams, spells), alt, workspace(model), scratch(model), path)
     k = dict(zip(OUTPUTS, out))
     status = k["status"].astype(np.int64)
     stop = np.where(np.isnan(k["strike_stop"]), np.inf, k["strike_stop"])

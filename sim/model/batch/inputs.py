@@ -45,20 +45,21 @@ def release_plan(strike: Strike, sites: list, streams: BatchStreams) -> Plan:
     else:
         gaps = -np.log1p(-streams.uniforms("strike.release_gaps", r.count or 0)) / (r.rate_per_min or 1.0)
         times = strike.start + np.cumsum(gaps, axis=1)
-    x = np.full(times.shape, strike.target.x_km)
-    y = np.full(times.shape, strike.target.y_km)
+    # Without scatter every release lands on the target: one point to place, for all of them.
+    x = np.full(times.shape if strike.cep_km > 0 else (1, 1), strike.target.x_km)
+    y = np.full(x.shape, strike.target.y_km)
     if strike.cep_km > 0:
         sigma = strike.cep_km * SIGMA_PER_CEP
         distance = sigma * np.sqrt(-2.0 * np.log1p(-streams.uniforms("strike.scatter_distance", times.shape[1])))
         bearing = 2.0 * math.pi * streams.uniforms("strike.scatter_bearing", times.shape[1])
         x, y = x + distance * np.sin(bearing), y + distance * np.cos(bearing)
-    landed = np.full(times.shape, -1, dtype=np.int64)
+    landed = np.full(x.shape, -1, dtype=np.int64)
     if sites and times.size:
         d = np.stack([np.hypot(x - s.x_km, y - s.y_km) for s in sites], axis=-1)
         inside = d <= np.array([s.radius_km for s in sites])
         nearest = np.where(inside, d, np.inf).argmin(axis=-1)
         landed = np.where(inside.any(axis=-1), nearest, -1)
-    return Plan(np.ascontiguousarray(times, dtype=float), landed)
+    return Plan(np.ascontiguousarray(times, dtype=float), np.ascontiguousarray(np.broadcast_to(landed, times.shape)))
 
 
 def _roster_absences(roster: Roster, horizon: float) -> list[tuple[float, float, float]]:

@@ -118,9 +118,8 @@ def catch_up(t: float, r: int, background: tuple, queue: np.ndarray, horizon: fl
     return SIMPY if t < queue[1] else OK
 
 
-BOTH, EVENTS, STRAIGHT = 0, 1, 2
-"""Which way ``run_kernel`` works a replication out: events, then the straight line on a tie; or one of them
-alone (the tests check each on its own)."""
+EVENTS, STRAIGHT = 0, 1
+"""Which way ``run_kernel`` works replications out: the event desk, or the straight line (for its ties)."""
 
 
 def scratch(m: tuple) -> tuple:
@@ -137,7 +136,7 @@ def run_kernel(out: np.ndarray, strike: tuple, m: tuple, background: tuple, alt:
 
     ``m`` is the model as ``events.run_desk`` takes it; ``background`` and ``alt`` are the first background
     calls and spells drawn as arrays for the straight line; ``ws`` is ``events.workspace``, ``work`` is
-    ``scratch``; ``path`` is ``BOTH``, ``EVENTS`` or ``STRAIGHT``.
+    ``scratch``; ``path`` is ``EVENTS`` or ``STRAIGHT``.
     """
     times, hits, start, latency = strike
     horizon, caller, notice, desk_relay = m[0], m[1], m[2], m[9]
@@ -155,11 +154,14 @@ def run_kernel(out: np.ndarray, strike: tuple, m: tuple, background: tuple, alt:
                 first_hit_free = moment
                 break
         detected = first_hit_free + detect[r] if not math.isnan(detect[r]) else INF
-        if path == STRAIGHT or run_desk(ws, m, r, detected) != DONE:
-            if path == EVENTS or _straight_line(res, r, m, background, alt, state, detected, ws[ATT],
-                                                ws[CALLER_DRAWS], queue) != OK:
-                out[0, r] = SIMPY
-                continue
+        if path == EVENTS:
+            done = run_desk(ws, m, r, detected) == DONE
+        else:
+            done = _straight_line(res, r, m, background, alt, state, detected, ws[ATT], ws[CALLER_DRAWS],
+                                  queue) == OK
+        if not done:
+            out[0, r] = SIMPY
+            continue
         _strike(out, r, res, times, hits, start, latency[r], horizon, detect[r], desk_relay[r],
                 notice[0], res[SENT] + check_time[r], caught_at_check[r])
 
