@@ -20,6 +20,7 @@ RUNS = {r["name"]: r for r in (
     run("test_bench_staffing", 0.8, replications=1200),
     run("test_bench_sensitivity", 0.64, replications=640),
     run("test_bench_batch_engine_vs_simpy", speedup_batch_vs_simpy=8.0),
+    run("test_bench_batch_engine_vs_simpy_on_staffing_points", speedup_batch_vs_simpy=12.0),
 )}
 
 
@@ -30,6 +31,7 @@ def test_work_is_measured_in_raw_simpy_calls() -> None:
     assert ratios["hotline_only_vs_raw_simpy"] == 1.125
     assert ratios["staffing_vs_sweep"] == pytest.approx(1500 / 2000)  # 1,200 in 0.8 s against 1,000 in 0.5 s
     assert ratios["sensitivity_vs_sweep"] == pytest.approx(1000 / 2000)
+    assert ratios["batch_vs_simpy_staffing_speedup"] == 12.0
     assert set(ratios) == {r.key for r in RATIOS}
 
 
