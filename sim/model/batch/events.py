@@ -18,16 +18,24 @@ processes (``sim.model.caller``, ``background``, ``notification``,
   the call in progress before an alternating spell away or a handover starts.
 - Deadlines (patience, escalation) are ``LATE`` as in the SimPy model: an
   answer due at the same moment comes first; patience before escalation.
+- A call holding for a POC and a duty officer at once hears the officer only
+  when its process resumes (``OFFICER_ANSWER``, at the same moment): a POC
+  answering it meanwhile comes first, as the model looks at the POC first.
+  A background call then gives up its claim on an officer at once; the
+  caller keeps it (in line, or an officer waiting) until its talk with the
+  POC is over, as ``StopCampaign._attempt`` does.
 - Background calls, away spells and present spells are drawn inside the loop
   from the model's own streams (``draws``), as many as the afternoon needs.
 
 Two ordinary events due at the very same moment are processed by SimPy in the
 order they were scheduled, which this loop does not track: ``run_desk`` then
-returns ``TIE`` and the engine runs the replication on the SimPy model. With
-continuous random quantities that has probability 0; fixed-value scenarios
-mostly never get here (the kernel settles them). A replication needing more
+returns ``TIE`` and the kernel tries the straight line, else the engine runs
+the replication on the SimPy model. With continuous random quantities that
+needs a step of fixed length 0 (the stochastic Deir ez-Zor POC takes the
+message in no time) and stays rare (under 1% of replications on the staffing
+points); fixed-value scenarios get there often. A replication needing more
 room than the work arrays have (``CALLS`` calls at the desk at once, ``HEAP``
-pending events) returns ``FULL`` and goes to SimPy likewise.
+pending events) returns ``FULL`` and is treated likewise.
 """
 
 from __future__ import annotations
@@ -50,7 +58,7 @@ CALLER, NOTICE, FIRST_BACKGROUND = 0, 1, 2
 
 NORMAL, LATE = 0, 1
 # Event kinds.
-ARRIVE, TIMER, DEADLINE, TRIGGER, NOTICE_DUE, ALT_LEAVE, ALT_BACK, FIXED_STEP = range(8)
+ARRIVE, TIMER, DEADLINE, TRIGGER, NOTICE_DUE, ALT_LEAVE, ALT_BACK, FIXED_STEP, OFFICER_ANSWER = range(9)
 # Phases of a call.
 IDLE, HOLD, OFFICER_TALK, HOLD_FOR_POC, POC_TALK, RELAY, SERVICE, REDIAL, GONE = range(9)
 WAIT_FOR_POC, PASS_TO_DUTY_OFFICER, ESCALATE_AFTER = 0, 1, 2
@@ -324,6 +332,9 @@ def run_desk(ws: tuple, m: tuple, r: int, detected: float) -> int:
                 _officer_answered(ws, c, now)
             elif par[HAS_PATIENCE]:
                 _deadline(ws, c, now + max(cf[PATIENCE, c], 0.0))
+        elif kind == OFFICER_ANSWER:  # still on hold with the officer's answer: no POC answered meanwhile
+            if ci[OSEAT, who] >= 0 and ci[PHASE, who] == HOLD:
+                _officer_answered(ws, who, now)
         elif kind == TRIGGER:
             triggers -= 1
             if ci[PHASE, CALLER] == IDLE:
@@ -535,11 +546,11 @@ def _officer_hang_up(ws: tuple, c: int, now: float) -> None:
         ci[OSEAT, c] = -1
         officers[d] = -1
         head = _head(ws, OFFICER_QUEUE)
-        if head >= 0:
+        if head >= 0:  # the call hears it when its process resumes, after a POC answering it meanwhile
             ci[IN_OFFICER_LINE, head] = 0
             officers[d] = head
             ci[OSEAT, head] = d
-            _officer_answered(ws, head, now)
+            _push(ws, now, NORMAL, OFFICER_ANSWER, head, 0)
     elif ci[IN_OFFICER_LINE, c]:
         _leave_line(ws, OFFICER_QUEUE, c)
         ci[IN_OFFICER_LINE, c] = 0
@@ -586,8 +597,7 @@ def _poc_answered(ws: tuple, c: int, now: float) -> None:
     elif c == CALLER:
         if ci[PHASE, c] == HOLD or ci[PHASE, c] == HOLD_FOR_POC:
             _end_hold(ws, now)
-            _officer_hang_up(ws, c, now)  # still in the duty officers' line, if at all
-            _caller_poc_talk(ws, now)
+            _caller_poc_talk(ws, now)  # its claim on a duty officer lasts until the talk is over
     elif ci[PHASE, c] == HOLD or ci[PHASE, c] == HOLD_FOR_POC:
         _officer_hang_up(ws, c, now)
         _serve(ws, c, now)
@@ -669,6 +679,7 @@ def _caller_step(ws: tuple, kind: int, now: float) -> None:
         _dial(ws, now)
     elif state == POC_TALK:
         _poc_hang_up(ws, CALLER, now)
+        _officer_hang_up(ws, CALLER, now)
         if count[SECOND_TELLING]:
             understood = math.isnan(par[P_POC]) or not att[A_POC_TELLING, a] < par[P_POC]
         else:

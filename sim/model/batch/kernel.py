@@ -15,12 +15,13 @@ attempts and the background calls meet, is worked out one of two ways:
   while the call keeps its place in the POC line; background calls take a
   POC (or a duty officer, then a POC) in between. Each request is answered
   at the first moment a POC seat is at the phone (``seats``) and done with
-  any call it is serving, which is exact, ties included, as long as nobody
-  else is in line or with a duty officer when a call arrives (and, under
-  ``urgent_preempts``, nobody at the desk at all), within the first
-  background calls and away spells drawn as arrays (``inputs``). A
-  replication it cannot settle either is marked ``SIMPY``, and the engine
-  runs it on the SimPy model.
+  any call it is serving, which is exact as long as nobody else is in line
+  or with a duty officer when a call arrives (and, under ``urgent_preempts``,
+  nobody at the desk at all), no call comes as a seat changes (``tied``:
+  a call ending, a seat leaving or coming back at that very moment), and the
+  first background calls and away spells drawn as arrays (``inputs``)
+  suffice. A replication it cannot settle either is marked ``SIMPY``, and
+  the engine runs it on the SimPy model.
 
 Either way the desk's results (``events.RESULTS``) then give the abort order
 and the strike (``_strike``). Background calls after the caller's last
@@ -41,9 +42,12 @@ from sim.model.batch.events import (A_ANSWER, A_MESSAGE, A_PATIENCE, A_POC_TELLI
                                     ATT, ATTEMPT, CALLER_DRAWS, CAMPAIGN_END, DIALLED, DONE, ESCALATE_AFTER, FIRST_CALL,
                                     HOLD_TOTAL, HOLDING, PASS_TO_DUTY_OFFICER, RELAYING, RES, SENT, TALKING,
                                     THROUGH, WAITING, draw_attempt, run_desk)
-from sim.model.batch.seats import INF, OVERFLOW, answer, occupy
+from sim.model.batch.seats import INF, OVERFLOW, answer, changes_at, occupy
 
 OK, MORE_SPELLS, SIMPY = 0, 1, 2
+OTHER_OWNS, CALLER_OWNS = 0, 1
+"""Whose call a seat had last, for ``tied``."""
+TIED = -2.0
 """Status of a replication: computed; (straight line) needs more spells or calls than were drawn; to be run
 on the SimPy model."""
 
@@ -61,10 +65,26 @@ def held_time(start: float, end: float, horizon: float) -> float:
 
 
 @compiled()
+def tied(q: float, by_caller: bool, owner: np.ndarray, fixed: tuple, spells: tuple, state: tuple) -> bool:
+    """Whether a request at ``q`` meets a seat changing at that very moment: a call ending (not the caller's
+    own, which hangs up before it redials), a seat leaving or coming back. SimPy then goes by the order the
+    two events were scheduled in, which the straight line does not know."""
+    busy_to = state[1]
+    for s in range(busy_to.size):
+        if (busy_to[s] == q and not (by_caller and owner[s] == CALLER_OWNS)) or changes_at(s, q, fixed, spells,
+                                                                                          state):
+            return True
+    return False
+
+
+@compiled()
 def routine_call(n: int, r: int, arrived: float, background: tuple, n_officers: int, fixed: tuple, spells: tuple,
-                 state: tuple) -> tuple[float, float]:
-    """Background call ``n``, with nobody else in line: when it leaves the line, and the desk (``OVERFLOW``)."""
+                 state: tuple, owner: np.ndarray) -> tuple[float, float]:
+    """Background call ``n``, with nobody else in line: when it leaves the line, and the desk (``OVERFLOW``;
+    ``TIED`` for a tie, see ``tied``)."""
     service, patience, answer_time = background[2][r, n], background[3][r, n], background[4][r, n]
+    if tied(arrived, False, owner, fixed, spells, state):
+        return TIED, TIED
     tau, seat = answer(arrived, fixed, spells, state, r)
     if tau == OVERFLOW:
         return OVERFLOW, OVERFLOW
@@ -84,12 +104,13 @@ def routine_call(n: int, r: int, arrived: float, background: tuple, n_officers: 
         return arrived + patience, arrived + patience
     if not occupy(seat, tau, begins + service, fixed, spells, state, r):
         return OVERFLOW, OVERFLOW
+    owner[seat] = OTHER_OWNS
     return begins, begins + service
 
 
 @compiled()
 def catch_up(t: float, r: int, background: tuple, queue: np.ndarray, horizon: float, n_officers: int,
-             fixed: tuple, spells: tuple, state: tuple, strict: bool) -> int:
+             fixed: tuple, spells: tuple, state: tuple, strict: bool, owner: np.ndarray) -> int:
     """Work out the background calls that arrive before ``t``, each with nobody else in line.
 
     ``queue`` holds (next call, moment nobody is in line or with a duty officer any more). A call arriving
@@ -110,9 +131,11 @@ def catch_up(t: float, r: int, background: tuple, queue: np.ndarray, horizon: fl
                 break
             if arrived < queue[1]:
                 return SIMPY
-            in_line, left = routine_call(n, r, arrived, background, n_officers, fixed, spells, state)
+            in_line, left = routine_call(n, r, arrived, background, n_officers, fixed, spells, state, owner)
             if left == OVERFLOW:
                 return MORE_SPELLS
+            if left == TIED:
+                return SIMPY
             queue[0] = n + 1
             queue[1] = left if strict else in_line
     return SIMPY if t < queue[1] else OK
@@ -126,7 +149,7 @@ def scratch(m: tuple) -> tuple:
     """The straight line's work arrays for model ``m``, allocated once for a batch."""
     seats = m[4].size
     return (np.empty(seats), np.empty(seats), np.empty(m[6][0].shape), np.empty(seats), np.empty(seats),
-            np.empty((seats, 2), np.int64)), np.empty(2)
+            np.empty((seats, 2), np.int64)), np.empty(2), np.empty(seats, np.int64)
 
 
 @compiled()
@@ -142,7 +165,7 @@ def run_kernel(out: np.ndarray, strike: tuple, m: tuple, background: tuple, alt:
     horizon, caller, notice, desk_relay = m[0], m[1], m[2], m[9]
     detect = caller[0]
     check_time, caught_at_check = notice[3], notice[4]
-    state, queue = work
+    state, queue, owner = work
     res = ws[RES]
     releases = times.shape[1]
     for r in range(times.shape[0]):
@@ -158,7 +181,7 @@ def run_kernel(out: np.ndarray, strike: tuple, m: tuple, background: tuple, alt:
             done = run_desk(ws, m, r, detected) == DONE
         else:
             done = _straight_line(res, r, m, background, alt, state, detected, ws[ATT], ws[CALLER_DRAWS],
-                                  queue) == OK
+                                  queue, owner) == OK
         if not done:
             out[0, r] = SIMPY
             continue
@@ -168,7 +191,7 @@ def run_kernel(out: np.ndarray, strike: tuple, m: tuple, background: tuple, alt:
 
 @compiled()
 def _straight_line(res: np.ndarray, r: int, m: tuple, background: tuple, alt: tuple, state: tuple,
-                   detected: float, att: np.ndarray, draws: tuple, queue: np.ndarray) -> int:
+                   detected: float, att: np.ndarray, draws: tuple, queue: np.ndarray, owner: np.ndarray) -> int:
     """The notice and the caller's attempts of replication ``r`` into ``res`` (``events.RESULTS``), if exact."""
     horizon, seat_group, n_officers, fixed, strict = m[0], m[4], m[5], m[6], m[8] == 2
     max_attempts, policy, escalate, mis_first, p_mis, p_poc = m[1][1:7]
@@ -184,13 +207,16 @@ def _straight_line(res: np.ndarray, r: int, m: tuple, background: tuple, alt: tu
         state[5][s, 0] = 0
         state[5][s, 1] = 0 if starts_away[s] else 1
     queue[0], queue[1] = 0.0, -INF
+    owner[:] = OTHER_OWNS
     # The notice: a POC takes it when it is due; the check follows.
     sent = objection = INF
     notice_in_line = -INF
     if has_notice:
-        status = catch_up(due[r], r, background, queue, horizon, n_officers, fixed, spells, state, strict)
+        status = catch_up(due[r], r, background, queue, horizon, n_officers, fixed, spells, state, strict, owner)
         if status != OK:
             return status
+        if tied(due[r], False, owner, fixed, spells, state):
+            return SIMPY
         tau, seat = answer(due[r], fixed, spells, state, r)
         if tau == OVERFLOW:
             return MORE_SPELLS
@@ -214,9 +240,11 @@ def _straight_line(res: np.ndarray, r: int, m: tuple, background: tuple, alt: tu
     dialled = waiting_t = talking_t = holding_t = relaying_t = np.nan
     t = first_call
     while attempts < max_attempts and t < horizon:
-        status = catch_up(t, r, background, queue, horizon, n_officers, fixed, spells, state, strict)
+        status = catch_up(t, r, background, queue, horizon, n_officers, fixed, spells, state, strict, owner)
         if status != OK:
             return status
+        if tied(t, True, owner, fixed, spells, state):
+            return SIMPY
         attempts += 1
         a = attempts
         draw_attempt(att, draws, r, a)
@@ -244,6 +272,7 @@ def _straight_line(res: np.ndarray, r: int, m: tuple, background: tuple, alt: tu
                     talking = minutes
                     if not occupy(seat, tau, ended, fixed, spells, state, r):
                         return MORE_SPELLS
+                    owner[seat] = CALLER_OWNS
                     outcome_through = not (a <= mis_first or att[A_TELLING, a] < p_mis)
         else:
             # A duty officer answers at once; the call keeps its place in the POC line.
@@ -251,8 +280,10 @@ def _straight_line(res: np.ndarray, r: int, m: tuple, background: tuple, alt: tu
             talking = att[A_ANSWER, a]
             if a <= mis_first or att[A_TELLING, a] < p_mis:
                 ended = told
-                if tau <= told and not occupy(seat, tau, told, fixed, spells, state, r):
-                    return MORE_SPELLS
+                if tau <= told:
+                    if not occupy(seat, tau, told, fixed, spells, state, r):
+                        return MORE_SPELLS
+                    owner[seat] = CALLER_OWNS
             else:
                 relay_from = poc_from = INF  # when a duty officer passes it on, or a POC takes it
                 if policy == PASS_TO_DUTY_OFFICER:
@@ -280,13 +311,16 @@ def _straight_line(res: np.ndarray, r: int, m: tuple, background: tuple, alt: tu
                     talking += minutes
                     if not occupy(seat, tau, ended, fixed, spells, state, r):
                         return MORE_SPELLS
+                    owner[seat] = CALLER_OWNS
                     outcome_through = math.isnan(p_poc) or not att[A_POC_TELLING, a] < p_poc
                 if relay_from < INF:
                     relaying = att[A_RELAY, a]
                     ended = relay_from + relaying
                     outcome_through = True
-                    if tau <= ended and not occupy(seat, tau, ended, fixed, spells, state, r):
-                        return MORE_SPELLS
+                    if tau <= ended:
+                        if not occupy(seat, tau, ended, fixed, spells, state, r):
+                            return MORE_SPELLS
+                        owner[seat] = CALLER_OWNS
         queue[1] = ended if strict else max(told, min(tau, ended))
         if outcome_through:
             through = ended

@@ -115,6 +115,20 @@ def next_present(s: int, q: float, fixed: tuple, alt: tuple, state: tuple, r: in
 
 
 @compiled()
+def changes_at(s: int, q: float, fixed: tuple, alt: tuple, state: tuple) -> bool:
+    """Whether seat ``s`` leaves or comes back at exactly ``q`` (fixed absences; alternating spells begun)."""
+    leaves, backs, handovers, counts = fixed
+    busy_from, busy_to, settled, alt_leave, alt_back = state[0], state[1], state[2], state[3], state[4]
+    for kind in range(counts.shape[1]):
+        for j in range(counts[s, kind]):
+            back = settled[s, kind, j] if not math.isnan(settled[s, kind, j]) else _resolved_back(
+                leaves[s, kind, j], backs[s, kind, j], handovers[s, kind, j], busy_from[s], busy_to[s])
+            if leaves[s, kind, j] == q or back == q:
+                return True
+    return alt[0][s] and (alt_leave[s] == q or alt_back[s] == q)
+
+
+@compiled()
 def answer(q: float, fixed: tuple, alt: tuple, state: tuple, r: int) -> tuple[float, int]:
     """When a request made at ``q`` is answered, and by which seat (the first in order on a tie).
 
