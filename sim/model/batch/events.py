@@ -45,7 +45,7 @@ import math
 import numpy as np
 
 from sim.model.batch.compiled import compiled
-from sim.model.batch.draws import uniform_at
+from sim.model.batch.draws import draw, uniform_at
 from sim.scenario.quantiles import quantile
 
 INF = math.inf
@@ -111,9 +111,9 @@ def draw_attempt(att: np.ndarray, draws: tuple, r: int, a: int) -> None:
     """The caller's numbers for attempt ``a`` of replication ``r`` into column ``a`` of ``att`` (``A_...`` rows):
     draw ``a`` of each quantity's stream, as ``StopCampaign`` takes them (``stream.at(attempt)``)."""
     has_patience, keys, rows = draws
-    att[A_PATIENCE, a] = quantile(rows[A_PATIENCE], uniform_at(keys[A_PATIENCE, r], a)) if has_patience else INF
+    att[A_PATIENCE, a] = draw(rows[A_PATIENCE], keys[A_PATIENCE, r], a) if has_patience else INF
     for q in (A_REDIAL, A_ANSWER, A_RELAY):
-        att[q, a] = quantile(rows[q], uniform_at(keys[q, r], a))
+        att[q, a] = draw(rows[q], keys[q, r], a)
     att[A_TELLING, a] = uniform_at(keys[A_TELLING, r], a)
     att[A_POC_TELLING, a] = uniform_at(keys[A_POC_TELLING, r], a)
     u = uniform_at(keys[A_MESSAGE, r], a)
@@ -316,8 +316,8 @@ def run_desk(ws: tuple, m: tuple, r: int, detected: float) -> int:
             if c < 0:
                 break
             ci[NUMBER, c] = who
-            cf[LEFT, c] = quantile(ws[ROWS][R_SERVICE], uniform_at(keys[K_SERVICE], who))
-            cf[PATIENCE, c] = (quantile(ws[ROWS][R_PATIENCE], uniform_at(keys[K_PATIENCE], who))
+            cf[LEFT, c] = draw(ws[ROWS][R_SERVICE], keys[K_SERVICE], who)
+            cf[PATIENCE, c] = (draw(ws[ROWS][R_PATIENCE], keys[K_PATIENCE], who)
                                if par[HAS_PATIENCE] else INF)
             ci[URGENT, c] = 0
             ci[RANK, c] = 0 if par[PRECEDENCE] == 0 else 1
@@ -420,7 +420,7 @@ def _spell(ws: tuple, s: int, present: int) -> float:
     n = si[DRAWN + present, s]
     si[DRAWN + present, s] = n + 1
     row = ws[ROWS][R_SPELLS + 2 * ws[GROUPS][s] + present]
-    return quantile(row, uniform_at(ws[KEYS][K_SPELLS + 2 * s + present], n))
+    return draw(row, ws[KEYS][K_SPELLS + 2 * s + present], n)
 
 
 @compiled(inline=True)
@@ -616,7 +616,7 @@ def _officer_answered(ws: tuple, c: int, now: float) -> None:
     else:
         ci[PHASE, c] = OFFICER_TALK
         cf[PATIENCE, c] -= now - cf[SINCE, c]
-        _timer(ws, c, now + quantile(ws[ROWS][R_ANSWER], uniform_at(ws[KEYS][K_ANSWER], ci[NUMBER, c])))
+        _timer(ws, c, now + draw(ws[ROWS][R_ANSWER], ws[KEYS][K_ANSWER], ci[NUMBER, c]))
 
 
 @compiled(inline=True)
