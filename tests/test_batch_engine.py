@@ -285,6 +285,17 @@ def covered_scenarios(draw: st.DrawFn) -> Scenario:
     return Scenario.from_data(data)
 
 
+def test_a_call_as_a_poc_leaves_after_fixed_spells_goes_as_simpy_orders_it() -> None:
+    # The POC is at the desk 2.5 min, away 8, at the desk 2.5 ...: back at 10.5, it leaves again at 13, a
+    # moment scheduled at 10.5, after the caller's dial at 13 (detected 3 min after the first release,
+    # scheduled at 10). SimPy rings first: the POC is there and takes the message at once (no time), so
+    # it is through at 13, not at the POC's next return (21).
+    case = scenario(desk__pocs={"count": 1, "availability": {"available": 2.5, "away_for": 8}},
+                    detection={"delay": 3})
+    assert run_rows(case, 1, [0])[0]["message_through"] == 13
+    assert_same_rows(case, 1, 2)
+
+
 # Found by this test: in replication 11 the caller, answered by a POC while it held for a POC or a duty
 # officer, keeps its claim on the officer until the talk is over, so a routine call gets neither till then.
 CALLER_KEEPS_THE_OFFICER = {

@@ -65,14 +65,14 @@ def held_time(start: float, end: float, horizon: float) -> float:
 
 
 @compiled()
-def tied(q: float, by_caller: bool, owner: np.ndarray, fixed: tuple, spells: tuple, state: tuple) -> bool:
+def tied(q: float, by_caller: bool, owner: np.ndarray, fixed: tuple, spells: tuple, state: tuple, r: int) -> bool:
     """Whether a request at ``q`` meets a seat changing at that very moment: a call ending (not the caller's
     own, which hangs up before it redials), a seat leaving or coming back. SimPy then goes by the order the
     two events were scheduled in, which the straight line does not know."""
     busy_to = state[1]
     for s in range(busy_to.size):
         if (busy_to[s] == q and not (by_caller and owner[s] == CALLER_OWNS)) or changes_at(s, q, fixed, spells,
-                                                                                          state):
+                                                                                          state, r):
             return True
     return False
 
@@ -83,7 +83,7 @@ def routine_call(n: int, r: int, arrived: float, background: tuple, n_officers: 
     """Background call ``n``, with nobody else in line: when it leaves the line, and the desk (``OVERFLOW``;
     ``TIED`` for a tie, see ``tied``)."""
     service, patience, answer_time = background[2][r, n], background[3][r, n], background[4][r, n]
-    if tied(arrived, False, owner, fixed, spells, state):
+    if tied(arrived, False, owner, fixed, spells, state, r):
         return TIED, TIED
     tau, seat = answer(arrived, fixed, spells, state, r)
     if tau == OVERFLOW:
@@ -215,7 +215,7 @@ def _straight_line(res: np.ndarray, r: int, m: tuple, background: tuple, alt: tu
         status = catch_up(due[r], r, background, queue, horizon, n_officers, fixed, spells, state, strict, owner)
         if status != OK:
             return status
-        if tied(due[r], False, owner, fixed, spells, state):
+        if tied(due[r], False, owner, fixed, spells, state, r):
             return SIMPY
         tau, seat = answer(due[r], fixed, spells, state, r)
         if tau == OVERFLOW:
@@ -243,7 +243,7 @@ def _straight_line(res: np.ndarray, r: int, m: tuple, background: tuple, alt: tu
         status = catch_up(t, r, background, queue, horizon, n_officers, fixed, spells, state, strict, owner)
         if status != OK:
             return status
-        if tied(t, True, owner, fixed, spells, state):
+        if tied(t, True, owner, fixed, spells, state, r):
             return SIMPY
         attempts += 1
         a = attempts

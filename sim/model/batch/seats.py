@@ -115,17 +115,31 @@ def next_present(s: int, q: float, fixed: tuple, alt: tuple, state: tuple, r: in
 
 
 @compiled()
-def changes_at(s: int, q: float, fixed: tuple, alt: tuple, state: tuple) -> bool:
-    """Whether seat ``s`` leaves or comes back at exactly ``q`` (fixed absences; alternating spells begun)."""
+def changes_at(s: int, q: float, fixed: tuple, alt: tuple, state: tuple, r: int) -> bool:
+    """Whether seat ``s`` leaves or comes back at exactly ``q`` (True also when the drawn spells run out first)."""
     leaves, backs, handovers, counts = fixed
-    busy_from, busy_to, settled, alt_leave, alt_back = state[0], state[1], state[2], state[3], state[4]
+    has_alt, present, away = alt
+    busy_from, busy_to, settled, alt_leave, alt_back, alt_used = state
     for kind in range(counts.shape[1]):
         for j in range(counts[s, kind]):
             back = settled[s, kind, j] if not math.isnan(settled[s, kind, j]) else _resolved_back(
                 leaves[s, kind, j], backs[s, kind, j], handovers[s, kind, j], busy_from[s], busy_to[s])
             if leaves[s, kind, j] == q or back == q:
                 return True
-    return alt[0][s] and (alt_leave[s] == q or alt_back[s] == q)
+    if not has_alt[s]:
+        return False
+    leave, back, used_away, used_present = alt_leave[s], alt_back[s], alt_used[s, 0], alt_used[s, 1]
+    while leave < q:  # the spells up to q, as ``alt_next_present`` works them out
+        if back == q:
+            return True
+        if used_away >= away.shape[2] or used_present >= present.shape[2]:
+            return True
+        start = busy_to[s] if busy_from[s] <= leave < busy_to[s] else leave
+        back = start + away[s, r, used_away]
+        used_away += 1
+        leave = back + present[s, r, used_present]
+        used_present += 1
+    return leave == q or back == q
 
 
 @compiled()
