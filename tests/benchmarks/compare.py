@@ -97,6 +97,8 @@ RATIOS = (
           _extra("test_bench_cost_per_event_flat_in_load", "cost_per_event_max_over_min"), True),
     Ratio("trace_vs_traceless", "replay with trace written / without",
           _extra("test_bench_trace_vs_traceless", "ratio_traced_to_traceless"), True),
+    Ratio("batch_vs_simpy_staffing_speedup", "batch engine / SimPy engine on staffing points",
+          _extra("test_bench_batch_engine_vs_simpy_on_staffing_points", "speedup_batch_vs_simpy"), False),
 )
 
 

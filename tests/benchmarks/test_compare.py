@@ -25,6 +25,7 @@ RUNS = {r["name"]: r for r in (
     run("test_bench_batch_engine_vs_simpy", speedup_batch_vs_simpy=8.0),
     run("test_bench_cost_per_event_flat_in_load", cost_per_event_max_over_min=1.8),
     run("test_bench_trace_vs_traceless", ratio_traced_to_traceless=1.4),
+    run("test_bench_batch_engine_vs_simpy_on_staffing_points", speedup_batch_vs_simpy=12.0),
 )}
 
 
@@ -35,6 +36,7 @@ def test_work_is_measured_in_raw_simpy_calls() -> None:
     assert ratios["hotline_only_vs_raw_simpy"] == 1.125
     assert ratios["staffing_vs_sweep"] == pytest.approx(1500 / 2000)  # 1,200 in 0.8 s against 1,000 in 0.5 s
     assert ratios["sensitivity_vs_sweep"] == pytest.approx(1000 / 2000)
+    assert ratios["batch_vs_simpy_staffing_speedup"] == 12.0
     assert set(ratios) == {r.key for r in RATIOS}
 
 

@@ -1,12 +1,14 @@
 """Whether the batch engine computes a scenario exactly as the SimPy model does.
 
 The batch engine covers a strike with one caller on the hotline desk, any POC
-groups and availability, duty officers, the three policies, patience,
-misunderstanding and redial, the notice, and background calls under any
-precedence (a replication where a call arrives while another is in line is handed to the
-SimPy model by the engine itself). What it does not cover runs on
-the SimPy model; ``uncovered`` names the first such feature in words a user
-reads on one line.
+groups and availability (alternating spells, explicit intervals, rosters with
+handovers), duty officers, the three policies, patience, misunderstanding and
+redial, the notice, and background calls with or without patience under any
+precedence, lines and preemption included (``kernel``, ``events``; a
+replication where two desk events fall at the very same moment is handed to
+the SimPy model by the engine itself). What it does not cover runs on the
+SimPy model; ``uncovered`` names the first such feature in words a user reads
+on one line.
 """
 
 from __future__ import annotations

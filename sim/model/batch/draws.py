@@ -35,10 +35,6 @@ class BatchStreams:
         """The first draw of ``quantity`` in every replication (what ``dist.sample(stream)`` gives)."""
         return dist.quantiles(self.uniforms(quantity, 1)[:, 0])
 
-    def per_attempt(self, dist: _Dist, quantity: str, attempts: int) -> np.ndarray:
-        """``dist.quantile(stream.at(n))`` for attempts n = 0 .. attempts (column n is attempt n)."""
-        return dist.quantiles(self.uniforms(quantity, attempts + 1))
-
 
 # The same numbers inside compiled code, one at a time: a replication's kernel draws what it needs when it needs it.
 

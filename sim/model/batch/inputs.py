@@ -14,9 +14,11 @@ import numpy as np
 
 from sim.model.availability import on_duty
 from sim.model.batch.draws import BatchStreams
-from sim.model.batch.kernel import POLICIES
+from sim.model.batch.events import POLICIES
 from sim.model.geometry import _EPSILON_KM
 from sim.model.releases import SIGMA_PER_CEP
+from sim.scenario.distributions import Fixed, _Dist
+from sim.scenario.quantiles import encode_all
 from sim.scenario.schema import HOTLINE, Roster, Scenario, Strike
 
 INF = math.inf
@@ -43,20 +45,21 @@ def release_plan(strike: Strike, sites: list, streams: BatchStreams) -> Plan:
     else:
         gaps = -np.log1p(-streams.uniforms("strike.release_gaps", r.count or 0)) / (r.rate_per_min or 1.0)
         times = strike.start + np.cumsum(gaps, axis=1)
-    x = np.full(times.shape, strike.target.x_km)
-    y = np.full(times.shape, strike.target.y_km)
+    # Without scatter every release lands on the target: one point to place, for all of them.
+    x = np.full(times.shape if strike.cep_km > 0 else (1, 1), strike.target.x_km)
+    y = np.full(x.shape, strike.target.y_km)
     if strike.cep_km > 0:
         sigma = strike.cep_km * SIGMA_PER_CEP
         distance = sigma * np.sqrt(-2.0 * np.log1p(-streams.uniforms("strike.scatter_distance", times.shape[1])))
         bearing = 2.0 * math.pi * streams.uniforms("strike.scatter_bearing", times.shape[1])
         x, y = x + distance * np.sin(bearing), y + distance * np.cos(bearing)
-    landed = np.full(times.shape, -1, dtype=np.int64)
+    landed = np.full(x.shape, -1, dtype=np.int64)
     if sites and times.size:
         d = np.stack([np.hypot(x - s.x_km, y - s.y_km) for s in sites], axis=-1)
         inside = d <= np.array([s.radius_km for s in sites])
         nearest = np.where(inside, d, np.inf).argmin(axis=-1)
         landed = np.where(inside.any(axis=-1), nearest, -1)
-    return Plan(np.ascontiguousarray(times, dtype=float), landed)
+    return Plan(np.ascontiguousarray(times, dtype=float), np.ascontiguousarray(np.broadcast_to(landed, times.shape)))
 
 
 def _roster_absences(roster: Roster, horizon: float) -> list[tuple[float, float, float]]:
@@ -122,25 +125,23 @@ def seats(scenario: Scenario, streams: BatchStreams, spells: int) -> tuple:
 
 
 def caller(scenario: Scenario, streams: BatchStreams) -> tuple:
+    """The caller's settings, its detection delays, and what ``events.draw_attempt`` needs to draw each attempt's
+    numbers when it is made: stream keys and distribution rows in the order of ``events.A_PATIENCE ...``."""
     party = scenario.parties[0]
-    attempts = party.max_attempts
     q = "callers[0]"
     officers = scenario.desk.duty_officers
-    u_message = streams.uniforms(f"{q}.message_time", attempts + 1)
-    message = np.stack([g.message_time.quantiles(u_message) for g in scenario.desk.pocs])
     detect = (streams.sample(party.detection.delay, f"{q}.detection") if party.detection is not None
               else np.full(streams.size, NAN))
-    patience = (streams.per_attempt(party.patience, f"{q}.patience", attempts) if party.patience is not None
-                else np.full((streams.size, attempts + 1), INF))
+    names = ("patience", "redial_delay", "answer_time", "officer_relay", "language", "poc_language", "message_time")
+    keys = np.stack([streams.keys(f"{q}.{name}") for name in names])
+    unused: _Dist = Fixed(value=0.0)  # the tellings are compared as uniforms
+    rows = encode_all([party.patience or unused, party.redial_delay, officers.answer_time, officers.relay_delay,
+                       unused, unused, *[g.message_time for g in scenario.desk.pocs]])
     language = party.language
     p_poc = language.poc_misunderstanding_probability
-    return (detect, attempts, POLICIES[party.policy], party.escalate_after or 0.0,
+    return (detect, party.max_attempts, POLICIES[party.policy], party.escalate_after or 0.0,
             language.misunderstood_first_attempts, language.misunderstanding_probability,
-            NAN if p_poc is None else p_poc, patience,
-            streams.per_attempt(party.redial_delay, f"{q}.redial_delay", attempts),
-            streams.per_attempt(officers.answer_time, f"{q}.answer_time", attempts), message,
-            streams.per_attempt(officers.relay_delay, f"{q}.officer_relay", attempts),
-            streams.uniforms(f"{q}.language", attempts + 1), streams.uniforms(f"{q}.poc_language", attempts + 1))
+            NAN if p_poc is None else p_poc, party.patience is not None, keys, rows)
 
 
 @dataclass
@@ -188,3 +189,41 @@ def background(scenario: Scenario, streams: BatchStreams, calls: int) -> tuple:
     officer = scenario.desk.duty_officers.answer_time.quantiles(streams.uniforms("background.answer_time", calls))
     limit = config.calls if config.calls is not None else np.iinfo(np.int64).max
     return True, arrivals, service, patience, officer, limit
+
+
+def lazy_background(scenario: Scenario, streams: BatchStreams) -> tuple:
+    """What ``events`` needs to draw any background call itself: stream keys (gaps, service, patience,
+    officer's answer) and distribution rows (service, patience, officer's answer)."""
+    config = scenario.background_calls
+    on = config is not None and config.rate_per_hour > 0
+    names = ("background.gaps", "background.service_time", "background.patience", "background.answer_time")
+    keys = np.stack([streams.keys(name) for name in names])
+    if config is None or not on:
+        return False, 1.0, 0, keys, encode_all([Fixed(value=0.0)] * 3), False
+    officer = scenario.desk.duty_officers.answer_time
+    patience = config.patience if config.patience is not None else Fixed(value=0.0)
+    limit = config.calls if config.calls is not None else np.iinfo(np.int64).max
+    return (True, 1.0 / (config.rate_per_hour / 60.0), limit, keys,
+            encode_all([config.service_time, patience, officer]), config.patience is not None)
+
+
+def lazy_spells(scenario: Scenario, streams: BatchStreams) -> tuple:
+    """Alternating spells for ``events``: per seat whether it alternates and starts away, stream keys
+    [away, present][seat] and rows [away, present][group]."""
+    has, first, keys = [], [], []
+    away_rows: list[_Dist] = []
+    present_rows: list[_Dist] = []
+    for g, group in enumerate(scenario.desk.pocs):
+        availability = group.availability
+        alternating = bool(availability.alternating)
+        away_rows.append(availability.away_for if alternating and availability.away_for else Fixed(value=0.0))
+        present_rows.append(availability.available if alternating and availability.available else Fixed(value=0.0))
+        for i in range(group.count):
+            quantity = f"{HOTLINE}.pocs[{g}][{i}]"
+            has.append(alternating)
+            first.append(alternating and availability.starts_away)
+            keys.append((streams.keys(f"{quantity}.away_for"), streams.keys(f"{quantity}.available")))
+    seat_keys = np.array(keys, dtype=np.uint64).reshape(len(has), 2, streams.size).transpose(1, 0, 2)
+    table = encode_all(away_rows + present_rows)
+    return (np.array(has, dtype=np.bool_), np.array(first, dtype=np.bool_), np.ascontiguousarray(seat_keys),
+            np.ascontiguousarray(table.reshape(2, len(away_rows), table.shape[1])))

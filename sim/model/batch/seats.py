@@ -23,14 +23,14 @@ import math
 
 import numpy as np
 
-from sim.compiled import njit
+from sim.model.batch.compiled import compiled
 
 INF = math.inf
 OVERFLOW = -1.0
-"""Returned by a query that ran out of drawn spells: the caller draws more and runs again."""
+"""Returned by a query that ran out of drawn spells: the straight line cannot settle the replication."""
 
 
-@njit(cache=True)
+@compiled()
 def _resolved_back(leave: float, back: float, handover: float, busy_from: float, busy_to: float) -> float:
     if math.isnan(handover):
         return back
@@ -38,7 +38,7 @@ def _resolved_back(leave: float, back: float, handover: float, busy_from: float,
     return start + handover
 
 
-@njit(cache=True)
+@compiled()
 def fixed_next_present(q: float, leaves: np.ndarray, backs: np.ndarray, handovers: np.ndarray,
                        settled: np.ndarray, busy_from: float, busy_to: float) -> float:
     """The first moment at or after ``q`` when no absence of this list holds the seat."""
@@ -52,7 +52,7 @@ def fixed_next_present(q: float, leaves: np.ndarray, backs: np.ndarray, handover
     return q
 
 
-@njit(cache=True)
+@compiled()
 def alt_next_present(q: float, leave: float, back: float, used_away: int, used_present: int,
                      present: np.ndarray, away: np.ndarray, busy_from: float, busy_to: float) -> float:
     """The first moment at or after ``q`` when the alternating spells have the seat at the desk."""
@@ -70,7 +70,7 @@ def alt_next_present(q: float, leave: float, back: float, used_away: int, used_p
         used_present += 1
 
 
-@njit(cache=True)
+@compiled()
 def commit(s: int, t: float, fixed: tuple, alt: tuple, state: tuple, r: int) -> bool:
     """Settle seat ``s``'s absences that began before ``t`` (a call starts then); False when spells ran out."""
     leaves, backs, handovers, counts = fixed
@@ -93,7 +93,7 @@ def commit(s: int, t: float, fixed: tuple, alt: tuple, state: tuple, r: int) -> 
     return True
 
 
-@njit(cache=True)
+@compiled()
 def next_present(s: int, q: float, fixed: tuple, alt: tuple, state: tuple, r: int) -> float:
     """The first moment at or after ``q`` when seat ``s`` is at the phone (``OVERFLOW``: draw more spells)."""
     leaves, backs, handovers, counts = fixed
@@ -114,7 +114,35 @@ def next_present(s: int, q: float, fixed: tuple, alt: tuple, state: tuple, r: in
             return q
 
 
-@njit(cache=True)
+@compiled()
+def changes_at(s: int, q: float, fixed: tuple, alt: tuple, state: tuple, r: int) -> bool:
+    """Whether seat ``s`` leaves or comes back at exactly ``q`` (True also when the drawn spells run out first)."""
+    leaves, backs, handovers, counts = fixed
+    has_alt, present, away = alt
+    busy_from, busy_to, settled, alt_leave, alt_back, alt_used = state
+    for kind in range(counts.shape[1]):
+        for j in range(counts[s, kind]):
+            back = settled[s, kind, j] if not math.isnan(settled[s, kind, j]) else _resolved_back(
+                leaves[s, kind, j], backs[s, kind, j], handovers[s, kind, j], busy_from[s], busy_to[s])
+            if leaves[s, kind, j] == q or back == q:
+                return True
+    if not has_alt[s]:
+        return False
+    leave, back, used_away, used_present = alt_leave[s], alt_back[s], alt_used[s, 0], alt_used[s, 1]
+    while leave < q:  # the spells up to q, as ``alt_next_present`` works them out
+        if back == q:
+            return True
+        if used_away >= away.shape[2] or used_present >= present.shape[2]:
+            return True
+        start = busy_to[s] if busy_from[s] <= leave < busy_to[s] else leave
+        back = start + away[s, r, used_away]
+        used_away += 1
+        leave = back + present[s, r, used_present]
+        used_present += 1
+    return leave == q or back == q
+
+
+@compiled()
 def answer(q: float, fixed: tuple, alt: tuple, state: tuple, r: int) -> tuple[float, int]:
     """When a request made at ``q`` is answered, and by which seat (the first in order on a tie).
 
@@ -130,7 +158,7 @@ def answer(q: float, fixed: tuple, alt: tuple, state: tuple, r: int) -> tuple[fl
     return best, seat
 
 
-@njit(cache=True)
+@compiled()
 def occupy(s: int, start: float, end: float, fixed: tuple, alt: tuple, state: tuple, r: int) -> bool:
     """Seat ``s`` is on a call from ``start`` to ``end``; False when spells ran out."""
     if not commit(s, start, fixed, alt, state, r):
