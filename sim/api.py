@@ -29,21 +29,16 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Optional, Union
-
-import pandas as pd
-from matplotlib.figure import Figure
+from typing import TYPE_CHECKING, Any, Optional, Union
 
 from sim.experiment.executors import Executor, LocalExecutor
 from sim.experiment.plan import SweepPlan, override as factor_override, plan_replications, plan_sweep
 from sim.experiment.sweep import Progress, run_plan
 from sim.model.trace import Event, Trace
 from sim.model.world import run_replication
-from sim.results import tables
-from sim.results.html_report import SWEEP_COPY, write_report
 from sim.results.provenance import environment, scenario_fingerprint
 from sim.results.report import budget_table, summary_document, summary_table, warnings
-from sim.results.run_folder import write_json, write_trace
+from sim.results.run_folder import SWEEP_COPY, write_json, write_trace
 from sim.results.store import ResultStore, open_for_writing
 from sim.results.sweep_plots import FORMATS, draw_all, figures
 from sim.results.sweep_report import statistics_document
@@ -53,6 +48,12 @@ from sim.scenario.limits import DEFAULT, Limits
 from sim.scenario.schema import Scenario
 from sim.scenario.shipped import SWEEP_FOLDERS, resolve, shipped_names
 from sim.scenario.sweep_spec import SweepError
+
+if TYPE_CHECKING:  # pandas, and the tables and report made with it, load on first use: `hotline sweep` starts
+    import pandas as pd  # without them (0.4 s less of serial start before the workers run)
+    from matplotlib.figure import Figure
+
+    from sim.results import tables
 
 __all__ = ["LoadedScenario", "Run", "Results", "load", "simulate", "replicate", "sweep", "open_results",
            "shipped_scenarios", "scenario_path", "sweep_path"]
@@ -163,6 +164,8 @@ class Run:
 
     def trace(self) -> pd.DataFrame:
         """Every event, one row each: time (min), kind, actor and the event's details as columns."""
+        import pandas as pd
+
         rows = [{"time": e.time, "kind": e.kind.value, "actor": e.actor, **e.detail} for e in self.events]
         return pd.DataFrame(rows, columns=None if rows else ["time", "kind", "actor"])
 
@@ -227,22 +230,32 @@ class Results:
     @cached_property
     def replications(self) -> pd.DataFrame:
         """One row per (design point, replication): factor values and every outcome (NaN where undefined)."""
+        from sim.results import tables
+
         with self._store() as store:
             return tables.replications_frame(store)
 
     @cached_property
     def summary(self) -> pd.DataFrame:
         """One row per (design point, outcome): estimate, 95% interval, spread, paired effect vs the baseline."""
+        from sim.results import tables
+
         with self._store() as store:
             return tables.summary_frame(store)
 
     def dictionary(self, table: tables.Table = "replications") -> pd.DataFrame:
         """The data dictionary of ``table``: each column's words, unit, kind and when it is empty."""
+        import pandas as pd
+
+        from sim.results import tables
+
         with self._store() as store:
             return pd.DataFrame([c.__dict__ for c in tables.dictionary(store, table)])
 
     def export(self, path: PathLike, table: tables.Table = "replications") -> list[Path]:
         """Write ``table`` as CSV or Parquet (by the suffix), its data dictionary beside it."""
+        from sim.results import tables
+
         with self._store() as store:
             return tables.export(store, table, Path(path))
 
@@ -258,6 +271,8 @@ class Results:
 
     def report(self, path: Optional[PathLike] = None) -> Path:
         """The self-contained HTML report (default: ``report.html`` in the folder)."""
+        from sim.results.html_report import write_report
+
         return write_report(self.folder, Path(path) if path is not None else self.folder / "report.html")
 
     def write_summary(self, plots: bool = True) -> None:

@@ -10,16 +10,22 @@ status 141, as a program stopped by SIGPIPE does.
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 from typing import Optional, Sequence
 
 from sim import __version__
-from sim.cli import check, discover, export, listing, plot, report, run, sensitivity, staff, study, sweep, validate
 from sim.results.store import StoreError
 from sim.scenario.loader import ScenarioError
 
-COMMANDS = (run, sweep, study, staff, sensitivity, discover, export, plot, report, check, listing, validate)
+COMMANDS = {"run": "run", "sweep": "sweep", "study": "study", "staff": "staff", "sensitivity": "sensitivity",
+            "discover": "discover", "export": "export", "plot": "plot", "report": "report", "check": "check",
+            "schema": "check", "list": "listing", "validate": "validate"}
+"""Each command and the module of this package that registers it (``register(sub)``), in the order of --help.
+
+A command line that names a command loads that command's module alone: ``hotline sweep`` does not import
+pandas for ``export`` or SALib for ``sensitivity``, and its workers start sooner."""
 BROKEN_PIPE = 128 + 13  # the status of a program killed by SIGPIPE
 
 
@@ -27,7 +33,8 @@ class UsageError(Exception):
     """A bad command line or input file that is not a scenario error."""
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: Optional[str] = None) -> argparse.ArgumentParser:
+    """The parser of every command, or of ``command`` alone."""
     parser = argparse.ArgumentParser(
         prog="hotline",
         description="Simulate a military deconfliction hotline: how long a warning takes to get "
@@ -35,13 +42,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"hotline-sim {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in COMMANDS:
-        module.register(sub)
+    modules = [COMMANDS[command]] if command in COMMANDS else COMMANDS.values()
+    for name in dict.fromkeys(modules):
+        importlib.import_module(f"sim.cli.{name}").register(sub)
     return parser
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args = build_parser(argv[0] if argv else None).parse_args(argv)
     try:
         return int(args.handler(args) or 0)
     except (ScenarioError, UsageError, StoreError) as error:

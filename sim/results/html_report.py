@@ -47,6 +47,7 @@ from sim.scenario.sweep_spec import SweepError
 from sim.results.labels import outcome_label
 from sim.results.provenance import environment, scenario_fingerprint
 from sim.results.report import budget, summary_rows
+from sim.results.run_folder import SWEEP_COPY
 from sim.results.store import FILE_NAME, ResultStore
 from sim.results.sweep_plots import figures
 from sim.results.sweep_report import _interval, _is_budget, _num, factor_labels, replication_warnings
@@ -57,7 +58,6 @@ from sim.scenario.units import format_clock, parse_clock
 
 ATTACHED = ("sensitivity", "discovery")
 MAX_TABLE_ROWS = 50
-SWEEP_COPY = "sweep.yaml"
 SWEEP_HEADLINES = ("killed_due_to_delay", "time_to_message", "never_through", "mean_wait", "p_wait")
 
 CSS = """

@@ -34,6 +34,8 @@ from typing import Any, Iterable
 from sim.model.trace import Event, Kind, Row
 
 DEFAULT_ROOT = Path("results") / "runs"
+SWEEP_COPY = "sweep.yaml"
+"""A results folder's copy of the sweep file it ran, whose comments state the question for the report."""
 BLOCK = 4096  # trace lines formatted and written at a time
 _COMPACT = json.JSONEncoder(separators=(",", ":"))
 
