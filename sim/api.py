@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any, Optional, Union
 
 from sim.experiment.executors import Executor, LocalExecutor
 from sim.experiment.plan import SweepPlan, override as factor_override, plan_replications, plan_sweep
-from sim.experiment.sweep import Progress, run_plan
+from sim.experiment.sweep import Progress, largest_batch, run_plan
 from sim.model.trace import Event, Trace
 from sim.model.world import run_replication
 from sim.results.provenance import environment, scenario_fingerprint
@@ -294,15 +294,17 @@ class Results:
 
 def execute(plan: SweepPlan, folder: Path, resume: bool = False, executor: Optional[Executor] = None,
             batch_size: Optional[int] = None, on_progress: Optional[Callable[[Progress], None]] = None,
-            workers: Optional[int] = None) -> ResultStore:
-    """Run what ``folder`` is missing of ``plan``; return its open store (closed again on failure)."""
+            workers: Optional[int] = None, engine: str = "auto") -> ResultStore:
+    """Run what ``folder`` is missing of ``plan`` on ``engine`` (``sim.run.engines``: ``auto`` takes the batch
+    engine where it covers a point); return its open store (closed again on failure)."""
+    largest = largest_batch((scenario_from_data(s, plan.source) for s in plan.scenarios.values()), engine)
     store = open_for_writing(folder, plan.manifest(), plan.points, plan.outcomes, resume)
     try:
         if executor is not None:
-            run_plan(plan, store, executor, batch_size, on_progress)
+            run_plan(plan, store, executor, batch_size, on_progress, engine, largest)
         else:
             with LocalExecutor(workers) as local:
-                run_plan(plan, store, local, batch_size, on_progress)
+                run_plan(plan, store, local, batch_size, on_progress, engine, largest)
     except BaseException:
         store.close()
         raise
@@ -339,23 +341,25 @@ def replications_plan(scenario: LoadedScenario, n: int, seed: Optional[int] = No
 def replicate(scenario: LoadedScenario, n: int, *, seed: Optional[int] = None, out: Optional[PathLike] = None,
               workers: Optional[int] = None, executor: Optional[Executor] = None, resume: bool = False,
               batch_size: Optional[int] = None, on_progress: Optional[Callable[[Progress], None]] = None,
-              plots: bool = True) -> Results:
+              plots: bool = True, engine: str = "auto") -> Results:
     """``n`` independent replications into a results folder (``out``, or a temporary one).
 
     ``workers`` local processes (default: all cores; 1 runs in this process),
-    or any ``executor`` (e.g. Dask). Replication k is the same whatever runs it.
+    or any ``executor`` (e.g. Dask). Replication k is the same whatever runs it, on either
+    ``engine`` (``auto``, ``batch``, ``simpy``: see ``sim.run.engines``).
     """
     return _results(replications_plan(scenario, n, seed), out, plots, resume=resume, executor=executor,
-                    batch_size=batch_size, on_progress=on_progress, workers=workers)
+                    batch_size=batch_size, on_progress=on_progress, workers=workers, engine=engine)
 
 
 def sweep(file: PathLike, *, replications: Optional[int] = None, out: Optional[PathLike] = None,
           workers: Optional[int] = None, executor: Optional[Executor] = None, resume: bool = False,
           batch_size: Optional[int] = None, on_progress: Optional[Callable[[Progress], None]] = None,
-          plots: bool = True, limits: Limits = DEFAULT) -> Results:
+          plots: bool = True, limits: Limits = DEFAULT, engine: str = "auto") -> Results:
     """Run a sweep file (or a shipped sweep by name) into a results folder (``out``, or a temporary one).
 
-    ``replications`` replaces the file's count per point: fewer for a quick look in a notebook.
+    ``replications`` replaces the file's count per point: fewer for a quick look in a notebook;
+    ``engine`` as for ``replicate``.
     """
     path = sweep_path(file)
     plan = plan_sweep(path, limits)
@@ -364,7 +368,7 @@ def sweep(file: PathLike, *, replications: Optional[int] = None, out: Optional[P
             raise SweepError([f"replications: expected at least 2 per point, got {replications}"])
         plan = replace(plan, replications=replications, definition={**plan.definition, "replications": replications})
     return _results(plan, out, plots, path, resume=resume, executor=executor, batch_size=batch_size,
-                    on_progress=on_progress, workers=workers)
+                    on_progress=on_progress, workers=workers, engine=engine)
 
 
 def open_results(folder: PathLike) -> Results:

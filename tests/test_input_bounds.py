@@ -9,7 +9,7 @@ import pytest
 from refusal import REPLAY, STOCHASTIC, refused
 from sim.cli import main
 from sim.cli import execution
-from sim.experiment.sweep import batch_size
+from sim.experiment.sweep import MAX_BATCH, MAX_COMPILED_BATCH, batch_size, largest_batch
 from sim.scenario.limits import DEFAULT, Limits, expected_events, size_problems
 from sim.scenario.loader import ScenarioError, load_scenario
 from sim.scenario.yaml_lines import YamlProblem, parse_yaml
@@ -134,6 +134,15 @@ def test_small_runs_give_every_worker_a_batch() -> None:
     assert batch_size(3, 3, 2) == 2
     assert batch_size(1000, 27000, 2) == 500  # big runs keep big batches
     assert batch_size(200, 200, 1) == 25
+
+
+def test_batches_on_the_batch_engine_are_bigger() -> None:
+    """The staffing study (81 points x 1000 on 2 workers): 500 on SimPy, a whole point on the batch engine."""
+    assert batch_size(1000, 81_000, 2, largest_batch([load_scenario(REPLAY)], "simpy")) == 500
+    assert batch_size(1000, 81_000, 2, largest_batch([load_scenario(REPLAY)], "auto")) == 1000
+    assert batch_size(10_000, 810_000, 2, MAX_COMPILED_BATCH) == 4000
+    several_callers = load_scenario(REPLAY.parent / "kunduz_2015.yaml")  # not covered: SimPy's batches for all
+    assert largest_batch([load_scenario(REPLAY), several_callers], "auto") == MAX_BATCH
 
 
 def test_workers_beyond_the_cores_or_the_batches_are_capped_with_a_note(

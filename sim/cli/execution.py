@@ -19,7 +19,7 @@ from typing import Callable, Optional
 from sim.cli.progress import ProgressBar
 from sim.experiment.executors import DaskExecutor, Executor, ExecutorUnavailable, LocalExecutor, available_cores
 from sim.experiment.plan import SweepPlan
-from sim.experiment.sweep import batch_count, run_plan
+from sim.experiment.sweep import batch_count, largest_batch, run_plan
 from sim.experiment.sweep import batch_size as default_batch_size
 from sim.results.store import ResultStore, open_for_writing
 from sim.scenario.sweep_spec import SweepError
@@ -103,7 +103,9 @@ def execute(plan: SweepPlan, folder: Path, resume: bool, executor: Executor, bat
     bar = ProgressBar()
     total = len(plan.points) * plan.replications
     stored = store.counts()
-    size = batch_size or default_batch_size(plan.replications, total - sum(stored.values()), executor.workers)
+    largest = largest_batch(scenarios, engine)
+    size = batch_size or default_batch_size(plan.replications, total - sum(stored.values()), executor.workers,
+                                            largest)
     batches = batch_count(plan, stored, size)
     if isinstance(executor, LocalExecutor) and batches and executor.cap(batches):
         note(f"the work makes only {batches} batch{'es' * (batches > 1)} of {size} replications, "
@@ -112,7 +114,7 @@ def execute(plan: SweepPlan, folder: Path, resume: bool, executor: Executor, bat
     print(f"{plan.name}: {len(plan.points)} point{'s' * (len(plan.points) > 1)} x {plan.replications} "
           f"replications on {executor.describe()} -> {folder}/{left}", file=sys.stderr)
     try:
-        run_plan(plan, store, executor, batch_size, bar, engine)
+        run_plan(plan, store, executor, batch_size, bar, engine, largest)
     except (KeyboardInterrupt, BrokenProcessPool) as stop:
         bar.close()
         kept = store.row_count()

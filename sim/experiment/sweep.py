@@ -28,16 +28,22 @@ import itertools
 import math
 import time
 from dataclasses import dataclass
-from typing import Callable, Iterator, Optional, Protocol, Sequence
+from typing import Callable, Iterable, Iterator, Optional, Protocol, Sequence
 
 import numpy as np
 
 from sim.experiment.executors import Executor
 from sim.experiment.plan import SweepPlan
+from sim.run.engines import uses_batch
 from sim.run.replications import Batch, Table, run_table
 from sim.scenario.design import DesignPoint
+from sim.scenario.schema import Scenario
 
 MAX_BATCH = 500
+"""Replications in a batch at most on the SimPy engine (about 0.2 s of work): progress and a Ctrl-C come often."""
+MAX_COMPILED_BATCH = 4000
+"""The same on the batch engine, where 500 replications take about 2 ms: bigger batches keep a batch's own
+cost (the worker loading its scenario, sending and storing the batch) small beside its work."""
 MIN_BATCH = 25
 BATCHES_PER_WORKER = 8
 
@@ -67,13 +73,18 @@ class Progress:
         return self.done_this_run / self.elapsed if self.elapsed > 0 else 0.0
 
 
-def batch_size(replications: int, missing: int, workers: int) -> int:
-    """Several batches per worker, each big enough that scheduling stays cheap; and at least
-    one batch per worker, so that a small run still keeps every worker busy."""
+def largest_batch(scenarios: Iterable[Scenario], engine: str) -> int:
+    """``MAX_COMPILED_BATCH`` when every point runs on the batch engine, else ``MAX_BATCH``."""
+    return MAX_COMPILED_BATCH if all(uses_batch(s, engine) for s in scenarios) else MAX_BATCH
+
+
+def batch_size(replications: int, missing: int, workers: int, largest: int = MAX_BATCH) -> int:
+    """Several batches per worker, each big enough that scheduling stays cheap (at most ``largest``);
+    and at least one batch per worker, so that a small run still keeps every worker busy."""
     if not missing:
         return 1
     size = math.ceil(missing / (workers * BATCHES_PER_WORKER))
-    size = max(min(size, MAX_BATCH, replications), min(MIN_BATCH, replications))
+    size = max(min(size, largest, replications), min(MIN_BATCH, replications))
     return max(1, min(size, math.ceil(missing / workers)))
 
 
@@ -103,16 +114,18 @@ def _batches(plan: SweepPlan, store: RowStore, stored: dict[int, int], size: int
 
 
 def run_plan(plan: SweepPlan, store: RowStore, executor: Executor, size: Optional[int] = None,
-             on_progress: Optional[Callable[[Progress], None]] = None, engine: str = "simpy") -> int:
+             on_progress: Optional[Callable[[Progress], None]] = None, engine: str = "simpy",
+             largest: int = MAX_BATCH) -> int:
     """Run every missing (point, replication) on ``engine`` (``sim.run.engines``); return the rows stored.
 
-    Batches hold ``size`` replications, or without it ``batch_size`` of them, shrinking at the end."""
+    Batches hold ``size`` replications, or without it ``batch_size`` of them (at most ``largest``,
+    see ``largest_batch``), shrinking at the end."""
     stored = store.counts()
     remaining = {p.index: plan.replications - stored.get(p.index, 0) for p in plan.points}
     total = len(plan.points) * plan.replications
     todo = sum(remaining.values())
     tail = executor.workers if not size and executor.workers > 1 else None
-    size = size or batch_size(plan.replications, todo, executor.workers)
+    size = size or batch_size(plan.replications, todo, executor.workers, largest)
     points = {p.index: p for p in plan.points}
     started, added = time.monotonic(), 0
 

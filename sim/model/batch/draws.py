@@ -2,7 +2,7 @@
 
 Stream ``quantity`` of replication ``k`` under root seed ``s`` gives the same
 n-th uniform here as ``Streams(s, k)(quantity)`` does one at a time
-(``sim.model.streams``): the keys are computed with the same mix on arrays.
+(``sim.model.streams``): the keys are computed with the same mix, in compiled code.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.compiled import njit
-from sim.model.streams import _GOLDEN, _HALF_ULP, _M1, _M2, _SCALE, _SHIFT, _mix_array, quantity_key, root_key, uniforms
+from sim.model.streams import _GOLDEN, _HALF_ULP, _M1, _M2, _SCALE, _SHIFT, quantity_key, root_key
 from sim.scenario.distributions import _Dist
 from sim.scenario.quantiles import quantile
 
@@ -19,17 +19,15 @@ class BatchStreams:
     """The streams of replications ``replications`` of root ``seed``, by quantity name."""
 
     def __init__(self, seed: int, replications: np.ndarray) -> None:
-        counter = _mix_array(replications.astype(np.uint64) * np.uint64(_GOLDEN) + np.uint64(_GOLDEN))
-        self._keys = _mix_array(np.uint64(root_key(seed)) ^ counter)
+        self._keys = _replication_keys(np.uint64(root_key(seed)), replications.astype(np.uint64))
         self.size = replications.size
 
     def keys(self, quantity: str) -> np.ndarray:
-        return _mix_array(self._keys ^ np.uint64(quantity_key(quantity)))
+        return _stream_keys(self._keys, np.uint64(quantity_key(quantity)))
 
     def uniforms(self, quantity: str, draws: int, first: int = 0) -> np.ndarray:
         """Uniforms ``first .. first + draws - 1`` of every replication: shape (replications, draws)."""
-        index = np.arange(first, first + draws, dtype=np.uint64)
-        return uniforms(self.keys(quantity)[:, None], index[None, :])
+        return _uniform_table(self._keys, np.uint64(quantity_key(quantity)), first, draws)
 
     def sample(self, dist: _Dist, quantity: str) -> np.ndarray:
         """The first draw of ``quantity`` in every replication (what ``dist.sample(stream)`` gives)."""
@@ -73,3 +71,32 @@ def stream_key_of(replication: np.uint64, quantity: np.uint64) -> np.uint64:
 def draw(row: np.ndarray, key: np.uint64, n: int) -> float:
     """Draw ``n`` of a quantity with distribution ``row`` (``sim.scenario.quantiles``) and stream ``key``."""
     return quantile(row, uniform_at(key, n))
+
+
+# The tables of a batch, compiled: a batch asks for some 40 of them, and numpy's cost per call on arrays of a
+# few hundred numbers was most of a small batch's time.
+
+@njit(cache=True)
+def _replication_keys(root: np.uint64, replications: np.ndarray) -> np.ndarray:
+    out = np.empty(replications.size, dtype=np.uint64)
+    for i in range(replications.size):
+        out[i] = key_of(root, replications[i])
+    return out
+
+
+@njit(cache=True)
+def _stream_keys(replications: np.ndarray, quantity: np.uint64) -> np.ndarray:
+    out = np.empty(replications.size, dtype=np.uint64)
+    for i in range(replications.size):
+        out[i] = stream_key_of(replications[i], quantity)
+    return out
+
+
+@njit(cache=True)
+def _uniform_table(replications: np.ndarray, quantity: np.uint64, first: int, draws: int) -> np.ndarray:
+    out = np.empty((replications.size, draws))
+    for i in range(replications.size):
+        key = stream_key_of(replications[i], quantity)
+        for j in range(draws):
+            out[i, j] = uniform_at(key, first + j)
+    return out
