@@ -6,7 +6,7 @@ sweep batches of 500), the SimPy engine 200 one after another. The batch
 engine is timed to its columns (``run_columns``), which is what a sweep stores;
 each engine's rows are then compared, untimed. On the 81 points of the
 staffing sweep (``scenarios/sweeps/staffing.yaml``: up to 2 background calls
-an hour, so lines form) the batch engine runs a sweep batch of 500 replications of each, the
+an hour, so lines form) the batch engine runs the sweep's 1,000 replications of each (one batch), the
 SimPy engine 5; the busiest point (3 POCs, urgent calls preempting, 2 calls an
 hour) is also timed on its own. ``extra_info``
 records replications per second of each engine, their ratios (target: 100x)
@@ -34,7 +34,7 @@ SCENARIO = ROOT / "deir_ez_zor_2016_stochastic.yaml"
 BATCH, SWEEP_BATCH, SIMPY_REPLICATIONS = 4_000, 500, 200
 BUSIEST = {"desk.pocs.count": 3, "caller.policy": "wait_for_poc", "background_calls.rate_per_hour": 2.0,
            "desk.precedence": "urgent_preempts"}
-STAFFING_BATCH, STAFFING_SIMPY = 500, 5  # a sweep batch is at most 500 (sim.experiment.sweep.MAX_BATCH)
+STAFFING_BATCH, STAFFING_SIMPY = 1000, 5  # the sweep's 1,000 a point: one batch each on the batch engine
 
 
 def in_sweep_batches(scenario, count: int) -> None:
