@@ -66,6 +66,7 @@ def test_reading_in_blocks_and_chunks_gives_what_reading_at_once_gives(tmp_path:
     values = rng.normal(size=(25, 7))
     values[rng.random(values.shape) < 0.3] = np.nan  # blobs of every length in one chunk
     with new_store(tmp_path / "a", names[:4]) as store:
+        store._rows_per_insert = 4  # SQLite's limit on bound values, made small: 3 INSERTs for 10 rows
         store.add_table(POINTS[0], range(10), names[:4], values[:10, :4])
         store.add_table(POINTS[0], range(10, 25), names, values[10:])
     expected = values.copy()
