@@ -4,27 +4,37 @@ Picture a sweep of 18 design points x 200 replications killed at 2,000 rows.
 The 2,000 rows that had come back were committed batch by batch, each batch
 one transaction; ``--resume`` asks the database which (point, replication)
 keys are there and runs only the others. Since replication ``k`` of point
-``p`` always gives the same numbers, the resumed database holds exactly what
-an uninterrupted run would have written: the tables are keyed by (point,
-replication) (``WITHOUT ROWID``), so not even the order of finishing shows.
+``p`` always gives the same numbers, and a row's bytes are a function of its
+numbers alone, the resumed database holds exactly what an uninterrupted run
+would have written, byte for byte: rows are keyed by (point, replication), so
+not even the order of finishing or the size of the batches shows.
 
 Tables:
 
 - ``manifest``: key -> JSON value: the resolved sweep, the base scenario, the
   seed, the code version and the fingerprint that ``--resume`` checks;
 - ``points``: one row per design point with its factor values;
-- ``results``: one row per (point, replication): the factor values (a column
-  per dotted path) and the outcomes (a column per outcome; NULL where the
-  model gave NaN).
+- ``outcome_names``: the outcomes in the order their values are stored; a
+  batch with an outcome the earlier ones lacked appends it (in its transaction);
+- ``results``: one row per (point, replication): ``key`` = point x 2^32 +
+  replication (the rowid, so rows are unique and append in order), the columns
+  ``point`` and ``replication`` computed from it, and ``outcome_values``: one
+  blob of float64 little-endian values in the order of ``outcome_names``,
+  without trailing NaN (a shorter blob means NaN for the later outcomes; a
+  row of 57 outcomes takes 456 bytes). The factor values of a row are its
+  point's.
 
-A batch goes in as one array (``add_table``): one transaction, one cached
-INSERT over plain tuples, about 6 microseconds a row on a quiet core with
-the closing checkpoint, nearly all of it SQLite's own work on 60 cells
-(``tests/benchmarks/test_bench_store.py`` sets it against the batch
-engine). Readers get numpy arrays of one point at
-a time, several outcomes per query (SQLite's cost is finding a row, not
-reading one more of its cells), in blocks of at most ``BLOCK_CELLS`` values,
-so memory stays flat however many replications a sweep holds.
+A batch goes in as one array (``add_table``): put in the stored order, turned
+into bytes in one go, cut into a blob a row, and inserted by one multi-row
+INSERT binding two cells a row, in one transaction. With the closing
+checkpoint it costs about 2.5 microseconds a row (1.5 x the rate the batch
+engine computes rows; it was 5.3 with a column per outcome,
+``tests/benchmarks/test_bench_store.py``), nearly all of it SQLite moving 456
+bytes a row through its pages, the WAL and the checkpoint: even one blob a
+whole batch costs about half of that. Readers get numpy arrays of one point at
+a time, the blobs of ``FETCH_ROWS`` rows joined and read with one
+``np.frombuffer``, in blocks of at most ``BLOCK_CELLS`` values, so memory stays
+flat however many replications a sweep holds.
 
 Where rows go is guarded here, from plain data (the manifest and its
 fingerprint): a new database goes only into an empty folder; a resume only
@@ -56,6 +66,10 @@ from sim.scenario.design import DesignPoint
 FILE_NAME = "results.sqlite"
 LOCK_NAME = ".hotline.lock"
 FETCH_ROWS = 10_000
+KEY_SPAN = 2 ** 32
+"""A row's key is point * KEY_SPAN + replication: SQLite appends rows to a rowid table cheaply."""
+PAGE_BYTES = 16_384
+"""About 36 rows of 57 outcomes a page; storing measured 15% faster than with 4 KiB or 64 KiB pages."""
 BLOCK_CELLS = 4_000_000
 """Values of one point read at once (32 MB): all outcomes of up to 70,000 replications."""
 RESULT_FILES = (FILE_NAME, "summary.json", "trace.jsonl")
@@ -110,9 +124,12 @@ def _q(name: str) -> str:
 
 
 def _cell(value: Any) -> Any:
-    """Scalars as themselves, NaN as NULL, anything else as JSON text."""
+    """A factor value as SQLite gives a cell back: numbers and text as themselves, a bool as an
+    integer, NaN as None, anything else as JSON text."""
     if isinstance(value, float) and math.isnan(value):
         return None
+    if isinstance(value, bool):
+        return int(value)
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
     return json.dumps(value, sort_keys=True)
@@ -134,32 +151,41 @@ class ResultStore:
             self._db = sqlite3.connect(path, isolation_level=None)
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
-        columns = [row[1] for row in self._db.execute("PRAGMA table_info(results)")]
-        manifest = self.manifest() if columns else {}
+        tables = {name for (name,) in self._db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if "results" in tables and "outcome_names" not in tables:
+            self._db.close()
+            raise StoreError(f"{path}: written by an older hotline-sim, with a column per outcome; "
+                             "read it with that version")
+        manifest = self.manifest() if tables else {}
         self.factors: list[str] = list(manifest.get("factors", []))
-        self.outcomes: list[str] = columns[2 + len(self.factors):]
+        self.outcomes: list[str] = [name for (name,) in self._db.execute(
+            "SELECT name FROM outcome_names ORDER BY position")] if tables else []
+        self._position = {name: i for i, name in enumerate(self.outcomes)}
+        self._factor_cells: dict[int, tuple[Any, ...]] = {}
+        self._rows_per_insert = self._db.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // 2
 
     @classmethod
     def create(cls, folder: Path, manifest: dict[str, Any], points: Sequence[DesignPoint],
                outcomes: Sequence[str], lock: Optional[FolderLock] = None) -> "ResultStore":
-        """A new database; ``manifest["factors"]`` names the factor columns."""
+        """A new database; ``manifest["factors"]`` names the factors, ``outcomes`` the first outcomes."""
         folder.mkdir(parents=True, exist_ok=True)
         path = database_path(folder)
         db = sqlite3.connect(path, isolation_level=None)
-        factors = list(manifest["factors"])
+        db.execute(f"PRAGMA page_size={PAGE_BYTES}")
         with db:  # one transaction: the tables and the manifest appear together or not at all
             db.execute("BEGIN")
             db.execute("CREATE TABLE manifest (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID")
             db.execute("CREATE TABLE points (point INTEGER PRIMARY KEY, label TEXT NOT NULL, "
                        "factors TEXT NOT NULL) WITHOUT ROWID")
-            columns = [_q(f) for f in factors] + [f"{_q(o)} REAL" for o in outcomes]
-            db.execute("CREATE TABLE results (point INTEGER NOT NULL REFERENCES points, "
-                       f"replication INTEGER NOT NULL, {''.join(c + ', ' for c in columns)}"
-                       "PRIMARY KEY (point, replication)) WITHOUT ROWID")
+            db.execute("CREATE TABLE outcome_names (position INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)")
+            db.execute("CREATE TABLE results (key INTEGER PRIMARY KEY, outcome_values BLOB NOT NULL, "
+                       f"point INTEGER GENERATED ALWAYS AS (key / {KEY_SPAN}) VIRTUAL, "
+                       f"replication INTEGER GENERATED ALWAYS AS (key % {KEY_SPAN}) VIRTUAL)")
             db.executemany("INSERT INTO manifest VALUES (?, ?)",
                            [(k, json.dumps(v, sort_keys=True)) for k, v in manifest.items()])
             db.executemany("INSERT INTO points VALUES (?, ?, ?)",
                            [(p.index, p.label, json.dumps(p.factors)) for p in points])
+            db.executemany("INSERT INTO outcome_names VALUES (?, ?)", enumerate(dict.fromkeys(outcomes)))
         db.close()
         return cls(path, lock=lock)
 
@@ -204,7 +230,8 @@ class ResultStore:
                 self._db.execute("SELECT point, factors FROM points ORDER BY point")]
 
     def replications_of(self, point: int) -> set[int]:
-        return {k for (k,) in self._db.execute("SELECT replication FROM results WHERE point = ?", (point,))}
+        return {k for (k,) in self._db.execute("SELECT replication FROM results WHERE key BETWEEN ? AND ?",
+                                               _keys(point))}
 
     def counts(self) -> dict[int, int]:
         """Stored replications per point."""
@@ -223,21 +250,31 @@ class ResultStore:
     def add_table(self, point: DesignPoint, replications: Sequence[int], names: Sequence[str],
                   values: np.ndarray) -> None:
         """Commit one finished batch of a point in one transaction: row ``i`` of ``values`` holds
-        replication ``replications[i]``, column ``j`` the outcome ``names[j]`` (NaN stored as NULL).
+        replication ``replications[i]``, column ``j`` the outcome ``names[j]``.
 
-        One prepared statement (sqlite3 caches it by its text) over plain tuples made from the
-        array in one go, so nearly all of the time is SQLite's own."""
-        new = sorted(set(names) - set(self.outcomes))
-        columns = ["point", *self.factors, "replication", *names]
-        sql = f"INSERT INTO results ({', '.join(map(_q, columns))}) VALUES ({', '.join('?' * len(columns))})"
-        fixed = (point.index, *(_cell(point.factors[f]) for f in self.factors))
-        table = np.column_stack([np.asarray(replications, dtype=float), values]).tolist()
+        The array is put in the stored order of outcomes (NaN for one this batch lacks), written as
+        float64 bytes in one go and cut into one blob a row, without the row's trailing NaNs. The
+        rows go in as few multi-row INSERTs as SQLite's limit on bound values allows, two values a
+        row: about a third less CPU than ``executemany``, which runs the statement once a row."""
+        keys = [int(k) for k in replications]
+        if keys and not 0 <= min(keys) <= max(keys) < KEY_SPAN:
+            raise ValueError(f"replications run from 0 to {KEY_SPAN - 1}")
+        new = sorted(set(names) - set(self._position))
+        positions = {**self._position, **{name: len(self.outcomes) + i for i, name in enumerate(new)}}
+        ordered = np.full((len(keys), len(positions)), np.nan, dtype="<f8")
+        ordered[:, [positions[name] for name in names]] = values
+        blobs = _encode(ordered)
         with self._db:
             self._db.execute("BEGIN")
-            for key in new:  # an outcome the first replication did not have
-                self._db.execute(f"ALTER TABLE results ADD COLUMN {_q(key)} REAL")
-            self._db.executemany(sql, [fixed + tuple(row) for row in table])
+            self._db.executemany("INSERT INTO outcome_names VALUES (?, ?)",
+                                 enumerate(new, start=len(self.outcomes)))
+            cells = [c for row in zip([point.index * KEY_SPAN + k for k in keys], blobs) for c in row]
+            for start in range(0, len(cells), 2 * self._rows_per_insert):
+                chunk = cells[start:start + 2 * self._rows_per_insert]
+                self._db.execute("INSERT INTO results (key, outcome_values) VALUES "
+                                 + ", ".join(["(?, ?)"] * (len(chunk) // 2)), chunk)
         self.outcomes += new
+        self._position.update((n, i) for i, n in enumerate(self.outcomes))
 
     def values(self, outcome: str, point: int) -> np.ndarray:
         """One outcome of one point, by replication; NaN where undefined."""
@@ -246,14 +283,19 @@ class ResultStore:
     def table(self, point: int, outcomes: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         """The replications of ``point`` in order, and ``outcomes`` as columns (NaN where undefined).
 
-        One query for all of them: SQLite spends most of its time finding and decoding a row, so
-        reading 50 outcomes of a row at once costs little more than reading one. The rows come in
-        chunks, so no more than ``FETCH_ROWS`` rows of Python objects exist at a time."""
-        cursor = self._db.execute(f"SELECT replication, {', '.join(map(_q, outcomes))} FROM results "
-                                  "WHERE point = ? ORDER BY replication", (point,))
-        chunks = [np.array(rows, dtype=float) for rows in iter(lambda: cursor.fetchmany(FETCH_ROWS), [])]
-        array = np.concatenate(chunks) if chunks else np.empty((0, 1 + len(outcomes)))
-        return array[:, 0].astype(np.int64), array[:, 1:]
+        The rows come ``FETCH_ROWS`` at a time, each chunk's blobs decoded together, so no more than
+        a chunk of undecoded rows exists besides the answer."""
+        columns = [self._column(o) for o in outcomes]
+        cursor = self._db.execute("SELECT replication, outcome_values FROM results WHERE key BETWEEN ? AND ? "
+                                  "ORDER BY key", _keys(point))
+        keys, chunks = [], []
+        for rows in iter(lambda: cursor.fetchmany(FETCH_ROWS), []):
+            replications, blobs = zip(*rows)
+            keys.append(np.array(replications, dtype=np.int64))
+            chunks.append(_decode(blobs, columns))
+        if not chunks:
+            return np.empty(0, dtype=np.int64), np.empty((0, len(outcomes)))
+        return np.concatenate(keys), np.concatenate(chunks)
 
     def blocks(self, point: int, outcomes: Sequence[str],
                replications: int) -> Iterator[tuple[list[str], np.ndarray, np.ndarray]]:
@@ -273,10 +315,50 @@ class ResultStore:
         return ["point", "replication", *self.factors, *self.outcomes]
 
     def rows(self, point: Optional[int] = None) -> Iterator[tuple[Any, ...]]:
-        """Every stored row in (point, replication) order, streamed."""
-        where, args = ("WHERE point = ?", (point,)) if point is not None else ("", ())
-        yield from self._db.execute(
-            f"SELECT {', '.join(map(_q, self.columns()))} FROM results {where} ORDER BY point, replication", args)
+        """Every stored row in (point, replication) order, streamed: point, replication, the
+        factor values (as SQLite gave them back when they had a column each) and the outcomes
+        (None where NaN)."""
+        where, args = ("WHERE key BETWEEN ? AND ?", _keys(point)) if point is not None else ("", ())
+        cursor = self._db.execute(f"SELECT point, replication, outcome_values FROM results {where} ORDER BY key", args)
+        for rows in iter(lambda: cursor.fetchmany(FETCH_ROWS), []):
+            values = _decode([blob for _, _, blob in rows], range(len(self.outcomes)))
+            cells = values.astype(object)
+            cells[np.isnan(values)] = None
+            for (p, k, _), outcomes in zip(rows, cells.tolist()):
+                yield (p, k, *self._factors_of(p), *outcomes)
+
+    def _column(self, outcome: str) -> int:
+        if outcome not in self._position:
+            raise StoreError(f"{self.path}: no outcome {outcome!r} stored")
+        return self._position[outcome]
+
+    def _factors_of(self, point: int) -> tuple[Any, ...]:
+        if not self._factor_cells:
+            self._factor_cells = {p.index: tuple(_cell(p.factors[f]) for f in self.factors) for p in self.points()}
+        return self._factor_cells[point]
+
+
+def _keys(point: int) -> tuple[int, int]:
+    """The first and last key a point's rows can have."""
+    return point * KEY_SPAN, (point + 1) * KEY_SPAN - 1
+
+
+def _encode(rows: np.ndarray) -> list[bytes]:
+    """Each row of a float64 array as its bytes, cut after its last value that is not NaN."""
+    if rows.shape[1] == 0:
+        return [b""] * len(rows)
+    defined = ~np.isnan(rows)
+    kept = np.where(defined.any(axis=1), rows.shape[1] - np.argmax(defined[:, ::-1], axis=1), 0)
+    data, step = rows.tobytes(), 8 * rows.shape[1]
+    return [data[start:start + 8 * k] for start, k in zip(range(0, len(data), step), kept.tolist())]
+
+
+def _decode(blobs: Sequence[bytes], columns: Sequence[int]) -> np.ndarray:
+    """The values at ``columns`` of blobs of float64 values, a row a blob; NaN past a blob's end."""
+    size = 8 * max(max(columns, default=-1) + 1, max(map(len, blobs), default=0) // 8)
+    tail = np.full(size // 8, np.nan).tobytes()
+    joined = b"".join([blob if len(blob) == size else blob + tail[len(blob):] for blob in blobs])
+    return np.frombuffer(joined, dtype="<f8").reshape(len(blobs), size // 8)[:, columns]
 
 
 def aligned(a: tuple[np.ndarray, np.ndarray], b: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
