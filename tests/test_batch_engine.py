@@ -23,12 +23,18 @@ from hypothesis import strategies as st
 
 from hand_case import BASE, SCENARIOS, scenario
 from sim.model.batch.coverage import uncovered
-from sim.model.batch.engine import computed, run_rows, settled
+from sim.model.batch.engine import computed, run_columns, settled
 from sim.model.batch.kernel import EVENTS, SIMPY, STRAIGHT
 from sim.model.streams import Streams
 from sim.model.world import run_replication
 from sim.scenario.loader import load_scenario, read_scenario_data, scenario_from_data
 from sim.scenario.schema import Scenario
+
+
+def run_rows(case: Scenario, seed: int, replications: Any) -> list[dict[str, float]]:
+    """The batch engine's columns as ``run_replication``'s rows, one dict per replication."""
+    columns = run_columns(case, seed, replications)
+    return [{name: float(column[i]) for name, column in columns.items()} for i in range(len(list(replications)))]
 
 
 def assert_same_rows(case: Scenario, seed: int, replications: int) -> None:

@@ -63,13 +63,6 @@ def settled(scenario: Scenario, seed: int, ks: np.ndarray) -> tuple[Columns, np.
     return columns, status
 
 
-def run_rows(scenario: Scenario, seed: int, replications: Sequence[int]) -> list[dict[str, float]]:
-    """``[run_replication(scenario, seed, k).outcomes for k in replications]``, computed as a batch."""
-    columns = run_columns(scenario, seed, replications)
-    names = list(columns)
-    return [dict(zip(names, row)) for row in np.column_stack(list(columns.values())).tolist()]
-
-
 def computed(scenario: Scenario, seed: int, ks: np.ndarray, path: int) -> tuple[Columns, np.ndarray]:
     """The columns of replications ``ks`` worked out on one path of the kernel (``EVENTS``, ``STRAIGHT``),
     and their status (``SIMPY``: not settled on that path)."""
